@@ -1,0 +1,75 @@
+"""The Dual-Use Review Portal. Start reading at create_app(), then proposals/states.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from portal.config import ROOT, load_config
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, CLI, error pages."""
+    app = Flask(
+        __name__,
+        instance_path=str((overrides or {}).get("INSTANCE_PATH") or _instance_path()),
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+    )
+    load_config(app, overrides)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    from portal.errors import register_error_pages
+    from portal.security import register_security_headers
+
+    register_error_pages(app)
+    register_security_headers(app)
+    return app
+
+
+def _instance_path() -> str:
+    import os
+
+    return os.environ.get("PORTAL_INSTANCE_PATH") or str(ROOT / "instance")
+
+
+def _init_extensions(app: Flask) -> None:
+    from portal import models  # noqa: F401 - every table registered before migrations look
+    from portal.database import configure_engine
+    from portal.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(app, db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "portal" / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    limiter.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.admin.views import bp as admin_bp
+    from portal.auth.views import bp as auth_bp
+    from portal.home.views import bp as home_bp
+    from portal.proposals import file_views, team_views, version_views  # noqa: F401 - routes on proposals.bp
+    from portal.proposals.views import bp as proposals_bp
+
+    for blueprint in (home_bp, auth_bp, admin_bp, proposals_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from portal.audit.commands import audit_cli
+    from portal.auth.commands import users_cli
+    from portal.demo.commands import demo_cli
+    from portal.institutions.commands import institutions_cli
+
+    for group in (audit_cli, users_cli, institutions_cli, demo_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,1 @@
+"""Institution administration: verifying account requests, inviting people, disabling accounts."""

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from portal.auth import operations as ops
+from portal.auth.forms import ApproveAccountForm, ConfirmForm, InvitationForm, RefuseAccountForm
+from portal.auth.models import User
+from portal.auth.permissions import can_administer_accounts, can_administer_user
+from portal.auth.roles import AccountStatus, Role
+from portal.extensions import db
+from portal.institutions.models import Department
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _require_admin() -> User:
+    if not can_administer_accounts(current_user):
+        abort(404)
+    return current_user._get_current_object()
+
+
+def _account(user_id: int) -> User:
+    admin = _require_admin()
+    user = db.session.get(User, user_id)
+    if user is None or not can_administer_user(admin, user):
+        abort(404)
+    return user
+
+
+@bp.route("/accounts")
+@login_required
+def accounts():  # noqa: ANN201
+    """Pending requests first, then everyone at the institution."""
+    admin = _require_admin()
+    people = db.session.scalars(
+        select(User).where(User.institution_id == admin.institution_id).order_by(User.name)
+    ).all()
+    pending = [u for u in people if u.status == AccountStatus.PENDING]
+    approve_form = ApproveAccountForm()
+    return render_template(
+        "admin/accounts.html",
+        pending=pending,
+        people=people,
+        approve_form=approve_form,
+        refuse_form=RefuseAccountForm(),
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.route("/accounts/<int:user_id>/approve", methods=["POST"])
+@login_required
+def approve(user_id: int):  # noqa: ANN201
+    user = _account(user_id)
+    form = ApproveAccountForm()
+    if not form.validate_on_submit():
+        flash("Choose at least one role to grant.", "error")
+        return redirect(url_for("admin.accounts"))
+    try:
+        ops.approve_account(user, roles=[Role(r) for r in form.roles.data], actor=current_user)
+    except ops.AccountError as refusal:
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash(f"{user.name} can now sign in.", "info")
+    return redirect(url_for("admin.accounts"))
+
+
+@bp.route("/accounts/<int:user_id>/refuse", methods=["POST"])
+@login_required
+def refuse(user_id: int):  # noqa: ANN201
+    user = _account(user_id)
+    form = RefuseAccountForm()
+    if not form.validate_on_submit():
+        flash("Give a reason for refusing the request.", "error")
+        return redirect(url_for("admin.accounts"))
+    try:
+        ops.refuse_account(user, reason=form.reason.data, actor=current_user)
+    except ops.AccountError as refusal:
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash(f"The request from {user.name} was refused.", "info")
+    return redirect(url_for("admin.accounts"))
+
+
+@bp.route("/accounts/<int:user_id>/<any(disable, enable):change>", methods=["POST"])
+@login_required
+def disable(user_id: int, change: str):  # noqa: ANN201
+    user = _account(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if user.id == current_user.id:
+        flash("You cannot disable your own account.", "error")
+    elif user.status not in (AccountStatus.ACTIVE, AccountStatus.DISABLED):
+        flash("Only active or disabled accounts can be changed here.", "error")
+    else:
+        ops.set_account_disabled(user, change == "disable", actor=current_user)
+        db.session.commit()
+        flash(f"{user.name} is now {'disabled' if change == 'disable' else 'active'}.", "info")
+    return redirect(url_for("admin.accounts"))
+
+
+@bp.route("/invitations/new", methods=["GET", "POST"])
+@login_required
+def invite():  # noqa: ANN201
+    admin = _require_admin()
+    form = InvitationForm()
+    departments = db.session.scalars(
+        select(Department).where(Department.institution_id == admin.institution_id).order_by(Department.name)
+    ).all()
+    form.department.choices = [(0, "No department")] + [(d.id, d.name) for d in departments]
+    if form.validate_on_submit():
+        department = next((d for d in departments if d.id == form.department.data), None)
+        try:
+            invitation, token = ops.create_invitation(
+                email=form.email.data,
+                name=form.name.data,
+                role=Role(form.role.data),
+                department=department,
+                days=int(current_app.config["INVITATION_DAYS"]),
+                actor=admin,
+            )
+        except ops.AccountError as refusal:
+            form.email.errors.append(str(refusal))
+        else:
+            db.session.commit()
+            link = url_for("auth.accept_invitation", token=token, _external=True)
+            return render_template("admin/invitation_created.html", invitation=invitation, link=link)
+    return render_template("admin/invite.html", form=form)

@@ -1,0 +1,1 @@
+"""Hash-chained, append-only audit log: every write in the portal lands here in its own transaction."""

@@ -1,0 +1,168 @@
+"""Signing in and out, changing a password, requesting an account, accepting an invitation."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from portal.auth import operations as ops
+from portal.auth.forms import AcceptInvitationForm, AccountRequestForm, ChangePasswordForm, SignInForm
+from portal.auth.models import User
+from portal.auth.passwords import verify_password
+from portal.auth.redirects import safe_next
+from portal.auth.roles import AccountStatus, Role
+from portal.extensions import db, limiter, login_manager
+from portal.institutions.models import Department, Institution
+
+bp = Blueprint("auth", __name__)
+
+THROTTLE_MESSAGE = (
+    "Too many unsuccessful sign-in attempts. For your security, sign-in is paused for a while; "
+    "try again in 15 minutes or ask your administrator for help."
+)
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    """Sessions name the user's session version; bumping it revokes every older cookie."""
+    ident, _, version = session_id.partition(".")
+    try:
+        user = db.session.get(User, int(ident))
+    except ValueError:
+        return None
+    if user is None or str(user.session_version) != version or not user.is_active:
+        return None
+    return user
+
+
+def _email_key() -> str:
+    return "signin:" + ops.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _sign_in_failed(_response: object) -> bool:
+    return bool(g.get("sign_in_failed"))
+
+
+def _limit(setting: str):  # noqa: ANN202 - limit strings come from configuration
+    return lambda: current_app.config[setting]
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(
+    _limit("LOGIN_THROTTLE"),
+    key_func=_email_key,
+    methods=["POST"],
+    deduct_when=_sign_in_failed,
+    error_message=THROTTLE_MESSAGE,
+)
+@limiter.limit(
+    _limit("LOGIN_THROTTLE_PER_ADDRESS"), methods=["POST"], deduct_when=_sign_in_failed, error_message=THROTTLE_MESSAGE
+)
+def sign_in():  # noqa: ANN201
+    """One response for an unknown address and a wrong password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.dashboard"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = ops.find_user_by_email(form.email.data)
+        password_ok = verify_password(user.password_hash if user else None, form.password.data)
+        if password_ok and user.status == AccountStatus.ACTIVE:
+            next_url = safe_next(request.args.get("next"), url_for("home.dashboard"))
+            session.clear()  # nothing from before sign-in survives it
+            login_user(user)
+            session["sid"] = secrets.token_urlsafe(16)
+            ops.record_sign_in(user)
+            db.session.commit()
+            return redirect(next_url)
+        if password_ok and user.status == AccountStatus.PENDING:
+            return render_template("auth/pending.html", user=user)
+        if password_ok and user.status in (AccountStatus.DISABLED, AccountStatus.REFUSED):
+            flash("This account is not active. Contact an administrator of your institution.", "error")
+        else:
+            flash("The e-mail address or password is not correct.", "error")
+        g.sign_in_failed = True
+        ops.record_failed_sign_in(form.email.data, user)
+        db.session.commit()
+    return render_template("auth/sign_in.html", form=form)
+
+
+@bp.route("/sign-out", methods=["POST"])
+@login_required
+def sign_out():  # noqa: ANN201
+    ops.sign_out(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "info")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():  # noqa: ANN201
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append("Your current password is not correct.")
+        else:
+            user = current_user._get_current_object()
+            ops.change_password(user, form.password.data, actor=user)
+            db.session.commit()
+            login_user(user)  # this browser keeps working; every other copy of the old cookie does not
+            flash("Your password has been changed. Other sessions have been signed out.", "info")
+            return redirect(url_for("home.dashboard"))
+    return render_template("auth/change_password.html", form=form)
+
+
+def affiliation_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    institutions = db.session.scalars(select(Institution).order_by(Institution.name)).all()
+    return [(i.name, [(f"{i.id}:{d.id}", d.name) for d in i.departments]) for i in institutions]
+
+
+@bp.route("/request-account", methods=["GET", "POST"])
+def request_account():  # noqa: ANN201
+    form = AccountRequestForm()
+    form.affiliation.choices = affiliation_choices()
+    if form.validate_on_submit():
+        institution_id, _, department_id = form.affiliation.data.partition(":")
+        department = db.session.get(Department, int(department_id))
+        if department is None or str(department.institution_id) != institution_id:
+            form.affiliation.errors.append("Choose your institution and department from the list.")
+        else:
+            try:
+                ops.request_account(
+                    email=form.email.data,
+                    name=form.name.data,
+                    institution=department.institution,
+                    department=department,
+                    requested_role=Role(form.requested_role.data),
+                    affiliation_statement=form.affiliation_statement.data,
+                    password=form.password.data,
+                )
+            except ops.AccountError as refusal:
+                form.email.errors.append(str(refusal))
+            else:
+                db.session.commit()
+                return render_template("auth/request_received.html", institution=department.institution)
+    return render_template("auth/request_account.html", form=form)
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):  # noqa: ANN201
+    invitation = ops.find_open_invitation(token)
+    if invitation is None:
+        return render_template("auth/invitation_invalid.html"), 404
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            ops.accept_invitation(invitation, password=form.password.data)
+        except ops.AccountError as refusal:
+            flash(str(refusal), "error")
+        else:
+            db.session.commit()
+            flash("Your account is ready. Sign in with your e-mail address and new password.", "info")
+            return redirect(url_for("auth.sign_in"))
+    return render_template("auth/accept_invitation.html", form=form, invitation=invitation)

@@ -1,0 +1,96 @@
+"""Configuration: defaults, then PORTAL_* environment variables, then the caller's overrides.
+
+Outside testing and the demo the portal refuses to start without a strong SECRET_KEY: a guessable
+key lets anyone forge a session cookie and sign in as any user.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict[str, Any] = {
+    "SECRET_KEY": None,
+    "DATABASE_URL": None,  # defaults to SQLite in the instance folder
+    "ATTACHMENT_DIR": None,  # defaults to <instance>/attachments
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,  # bytes per request; larger uploads get the 413 page
+    "SQLITE_BUSY_TIMEOUT_MS": 5000,
+    "LOGIN_THROTTLE": "10 per 15 minutes",  # failed sign-ins per e-mail address
+    "LOGIN_THROTTLE_PER_ADDRESS": "60 per 15 minutes",  # failed sign-ins per client address
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "INVITATION_DAYS": 7,
+    "DEMO": False,
+    "TESTING": False,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "WTF_CSRF_TIME_LIMIT": 3600,
+    "PREFERRED_URL_SCHEME": "http",
+}
+
+# Keys that appear in tutorials and sample files; never acceptable in production.
+KNOWN_WEAK_KEYS = {"dev", "secret", "changeme", "change-me", "development", "test", "please-change-me"}
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used; the message says what to change."""
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
+    app.config.update(DEFAULTS)
+    app.config.from_prefixed_env("PORTAL")
+    if overrides:
+        app.config.update(overrides)
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = f"sqlite:///{instance / 'portal.db'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    if not app.config["ATTACHMENT_DIR"]:
+        app.config["ATTACHMENT_DIR"] = str(instance / "attachments")
+    _settle_secret_key(app, instance)
+
+
+def _settle_secret_key(app: Flask, instance: Path) -> None:
+    key = app.config.get("SECRET_KEY")
+    if app.config["TESTING"] and not key:
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        return
+    if app.config["DEMO"] and not key:
+        # The demo keeps a generated key in the instance folder so sessions survive a restart.
+        key_file = instance / "demo-secret-key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_hex(32))
+            key_file.chmod(0o600)
+        app.config["SECRET_KEY"] = key_file.read_text().strip()
+        return
+    if app.config["TESTING"] or app.config["DEMO"]:
+        return
+    problem = secret_key_problem(key)
+    if problem:
+        raise ConfigError(
+            f"Refusing to start: {problem}. Set PORTAL_SECRET_KEY to a random value of at least "
+            f"{MIN_SECRET_KEY_LENGTH} characters, for example the output of "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+        )
+
+
+def secret_key_problem(key: object) -> str | None:
+    """Say why a SECRET_KEY is unacceptable, or None when it is fine."""
+    if not key:
+        return "SECRET_KEY is not set"
+    text = key if isinstance(key, str) else str(key)
+    if text.lower() in KNOWN_WEAK_KEYS:
+        return "SECRET_KEY is a well-known placeholder"
+    if len(text) < MIN_SECRET_KEY_LENGTH:
+        return f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters"
+    if len(set(text)) < 8:
+        return "SECRET_KEY repeats too few distinct characters"
+    return None

@@ -1,0 +1,42 @@
+"""Engine settings that the ORM cannot express: SQLite pragmas and write transactions.
+
+SQLite has a single writer. A deferred transaction that reads and then writes fails at once with
+"database is locked" when another connection writes, whatever the busy timeout. So requests that
+may write (anything but GET/HEAD/OPTIONS) and CLI commands open `BEGIN IMMEDIATE`, which waits
+politely for the lock instead; reads stay deferred and, under WAL, never block a writer.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def configure_engine(app: Flask, engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+    busy_ms = int(app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    in_memory = engine.url.database in (None, "", ":memory:")
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # noqa: ANN001 - DB-API types
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms:d}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):  # noqa: ANN001
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if may_write() else "BEGIN")
+
+
+def may_write() -> bool:
+    """True unless we are serving a read-only HTTP method."""
+    return not (has_request_context() and request.method in READ_ONLY_METHODS)

@@ -1,0 +1,192 @@
+"""Demo data. Everything here is fictional and stays at the level of public policy language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+
+from portal.auth import operations as accounts
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.demo.pdf import simple_pdf
+from portal.extensions import db
+from portal.institutions.models import Institution
+from portal.institutions.operations import add_department, create_institution
+from portal.proposals import operations as proposals
+from portal.proposals.fields import TeamRole
+
+DEMO_INSTITUTION = "Northbridge University (fictional)"
+DEMO_PASSWORD = "northbridge-demo-2026"  # noqa: S105 - printed for the demo on purpose
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    name: str
+    roles: tuple[Role, ...]
+    department: str
+
+
+DEMO_USERS = (
+    DemoUser("investigator@northbridge.example", "Dr Amara Okafor", (Role.INVESTIGATOR,), "Microbiology"),
+    DemoUser("investigator2@northbridge.example", "Dr Lin Wei", (Role.INVESTIGATOR,), "Computational Biology"),
+    DemoUser("preparer@northbridge.example", "Sam Patel", (Role.INVESTIGATOR,), "Microbiology"),
+    DemoUser("reviewer@northbridge.example", "Prof Jonas Berg", (Role.REVIEWER,), "Immunology"),
+    DemoUser("chair@northbridge.example", "Prof Helena Duarte", (Role.CHAIR, Role.REVIEWER), "Public Health"),
+    DemoUser("coordinator@northbridge.example", "Maya Chen", (Role.COORDINATOR,), "Research Office"),
+    DemoUser("governance@northbridge.example", "Robert Adeyemi", (Role.GOVERNANCE,), "Research Office"),
+    DemoUser("admin@northbridge.example", "Ines Moreau", (Role.ADMIN,), "Research Office"),
+)
+DEPARTMENTS = ("Microbiology", "Immunology", "Computational Biology", "Public Health", "Research Office")
+
+_FULL = {
+    "funding_source": "federal",
+    "funding_agency": "National Research Agency (fictional)",
+    "award_number": "NRA-2026-0000",
+    "sites": "Northbridge University main campus laboratories",
+    "countries": "Fictional Republic",
+    "containment_level": "bsl2",
+}
+
+
+def _text(title: str, topic: str) -> dict[str, str]:
+    return {
+        "title": title,
+        "lay_summary": f"This fictional demonstration project studies {topic}. It exists only to show "
+        "how the portal handles a proposal.",
+        "aims": f"1. Describe current practice in {topic}. 2. Identify gaps in oversight. "
+        "3. Recommend improvements to institutional review.",
+        "methods_summary": "A desk review of published literature and policy documents, interviews with "
+        "practitioners, and a structured comparison. No laboratory protocols are involved.",
+    }
+
+
+# (PI index, title, topic, what happens: draft | incomplete | submitted | amended N | withdrawn | withdrawn-after)
+DEMO_PROPOSALS = (
+    (
+        0,
+        "Wastewater monitoring of antimicrobial resistance trends",
+        "public health surveillance of antimicrobial resistance",
+        "submitted",
+    ),
+    (0, "Public attitudes to biosafety oversight: a survey study", "public attitudes to oversight", "draft"),
+    (
+        1,
+        "Literature triage with machine learning for biosafety review offices",
+        "automated literature triage for review offices",
+        "amended 1",
+    ),
+    (0, "Soil microbiome diversity in urban parks", "soil ecology in city parks", "submitted"),
+    (1, "A graduate curriculum in responsible life sciences", "teaching responsible research", "withdrawn"),
+    (
+        1,
+        "Customer screening workflows of nucleic acid synthesis providers",
+        "how providers screen orders and customers, as described in public guidance",
+        "submitted",
+    ),
+    (
+        0,
+        "Community clinic surveillance of seasonal respiratory illness (observational)",
+        "observational surveillance in community clinics",
+        "amended 2",
+    ),
+    (
+        1,
+        "Managed access to protein design tools: a governance study",
+        "governance of access to AI-enabled biological design tools",
+        "incomplete",
+    ),
+    (0, "Field diagnostics for plant disease: an evaluation", "field diagnostics in agriculture", "withdrawn-after"),
+    (1, "Cold-chain logistics for vaccine distribution: a modelling study", "vaccine logistics", "submitted"),
+    (0, "Maintenance audit of biosafety cabinets", "equipment maintenance records", "prepared"),
+    (
+        1,
+        "Comparative review of dual-use research policy frameworks",
+        "national and international dual-use research policies",
+        "submitted",
+    ),
+)
+
+
+def demo_exists() -> bool:
+    return db.session.scalar(select(Institution.id).where(Institution.name == DEMO_INSTITUTION)) is not None
+
+
+def seed_demo() -> list[DemoUser]:
+    """Create the demo institution, users and proposals; the caller commits."""
+    institution = create_institution(DEMO_INSTITUTION, "NBU", "Fictional Republic", actor=None)
+    departments = {name: add_department(institution, name, actor=None) for name in DEPARTMENTS}
+    users = [
+        accounts.create_user(
+            email=u.email,
+            name=u.name,
+            institution=institution,
+            roles=list(u.roles),
+            password=DEMO_PASSWORD,
+            department=departments[u.department],
+            actor=None,
+        )
+        for u in DEMO_USERS
+    ]
+    accounts.request_account(
+        email="new.postdoc@northbridge.example",
+        name="Dr Noor Haddad (fictional)",
+        institution=institution,
+        department=departments["Immunology"],
+        requested_role=Role.INVESTIGATOR,
+        password=DEMO_PASSWORD + "-x",
+        affiliation_statement="Postdoctoral researcher in the Immunology department since September, "
+        "supervised by Prof Jonas Berg; I will prepare proposals for our group.",
+    )
+    for pi_index, title, topic, fate in DEMO_PROPOSALS:
+        _seed_proposal(users, users[pi_index], title, topic, fate)
+    return list(DEMO_USERS)
+
+
+def _seed_proposal(users: list[User], pi: User, title: str, topic: str, fate: str) -> None:
+    directory = current_app.config["ATTACHMENT_DIR"]
+    preparer = users[2]
+    actor = preparer if fate == "prepared" else pi
+    proposal = proposals.create_proposal(title=title, actor=actor, pi=pi)
+    values = _text(title, topic) | ({} if fate == "incomplete" else _FULL)
+    proposals.update_proposal(proposal, values, actor=actor)
+    if fate == "incomplete":
+        return
+    if pi.id != users[1].id and fate != "prepared":
+        proposals.add_member(proposal, users[1], TeamRole.CO_INVESTIGATOR, actor=pi)
+    proposals.add_collaborator(
+        proposal,
+        name="Dr Kofi Mensah (fictional)",
+        affiliation="Lakeside Institute (fictional)",
+        role="Policy adviser",
+        actor=actor,
+    )
+    plan = simple_pdf(
+        [f"Research plan: {title}", "Fictional demonstration document.", "High-level description only; no protocols."]
+    )
+    proposals.add_attachment(proposal, filename="research-plan.pdf", content=plan, directory=directory, actor=actor)
+    if fate in ("draft", "prepared"):
+        return
+    if fate == "withdrawn":
+        proposals.withdraw_proposal(proposal, reason="The course was merged into another programme.", actor=pi)
+        return
+    _sign(proposal, pi)
+    amendments = int(fate.split()[1]) if fate.startswith("amended") else 0
+    for number in range(1, amendments + 1):
+        proposals.update_proposal(
+            proposal,
+            {
+                "sites": f"{_FULL['sites']}; partner site {number} (fictional)",
+                "aims": values["aims"] + f" {number + 3}. Share findings with partner institutions.",
+            },
+            actor=pi,
+        )
+        _sign(proposal, pi)
+    if fate == "withdrawn-after":
+        proposals.withdraw_proposal(proposal, reason="Funding was not renewed.", actor=pi)
+
+
+def _sign(proposal: object, pi: User) -> None:
+    proposals.submit_proposal(proposal, actor=pi, password=DEMO_PASSWORD, printed_name=pi.name, attested=True)

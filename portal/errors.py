@@ -1,0 +1,79 @@
+"""Errors the portal raises for people, and the pages that show them."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from flask import Flask, Response, make_response, render_template, request
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("portal")
+
+
+class PortalError(Exception):
+    """A refusal whose message is written for the person who caused it."""
+
+
+class InvalidTransitionError(PortalError):
+    """The lifecycle table does not allow this step from the current state."""
+
+
+ERROR_TITLES = {
+    400: "The request could not be understood",
+    403: "You do not have access to this page",
+    404: "Page not found",
+    405: "That action is not available here",
+    409: "That change conflicts with the current state",
+    413: "The upload is too large",
+    429: "Too many attempts",
+    500: "Something went wrong on our side",
+    503: "The portal is busy",
+}
+
+
+def register_error_pages(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):  # noqa: ANN202
+        code = error.code or 500
+        description = error.description if code in (400, 409, 413, 429) else None
+        if code == 413:
+            limit_mb = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+            description = f"Files up to {limit_mb} MB can be uploaded. Nothing was saved."
+        if code == 400 and "CSRF" in (error.description or ""):
+            description = (
+                "Your form expired or was sent from another page. Reload the page and try again; nothing was saved."
+            )
+        return _page(code, description)
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error: OperationalError):  # noqa: ANN202
+        from portal.extensions import db
+
+        db.session.rollback()
+        if "locked" in str(error.orig).lower():
+            response = _page(503, "Another change is being saved. Please try again in a moment; nothing was lost.")
+            response.headers["Retry-After"] = "2"
+            return response
+        return unexpected(error)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):  # noqa: ANN202
+        from portal.extensions import db
+
+        db.session.rollback()
+        incident = secrets.token_hex(6)
+        log.exception("incident %s on %s %s", incident, request.method, request.path)
+        return _page(500, None, incident=incident)
+
+
+def _page(code: int, description: str | None, incident: str | None = None) -> Response:
+    body = render_template(
+        "errors/error.html",
+        code=code,
+        title=ERROR_TITLES.get(code, "Error"),
+        description=description,
+        incident=incident,
+    )
+    return make_response(body, code)

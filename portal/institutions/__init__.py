@@ -1,0 +1,1 @@
+"""Institutions and their departments: every user and proposal belongs to one institution."""

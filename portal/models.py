@@ -1,0 +1,28 @@
+"""Imports every model so that SQLAlchemy's metadata (and Alembic) sees every table."""
+
+from portal.audit.models import AuditEvent
+from portal.auth.models import Invitation, User, UserRole
+from portal.institutions.models import Department, Institution
+from portal.proposals.models import (
+    Attachment,
+    ExternalCollaborator,
+    Proposal,
+    ProposalMember,
+    ProposalVersion,
+)
+from portal.signatures.models import Signature
+
+__all__ = [
+    "Attachment",
+    "AuditEvent",
+    "Department",
+    "ExternalCollaborator",
+    "Institution",
+    "Invitation",
+    "Proposal",
+    "ProposalMember",
+    "ProposalVersion",
+    "Signature",
+    "User",
+    "UserRole",
+]

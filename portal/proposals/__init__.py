@@ -1,0 +1,1 @@
+"""Proposals: drafts, team, attachments, signed submissions and their immutable versions."""

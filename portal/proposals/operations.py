@@ -1,0 +1,236 @@
+"""The write path for proposals. Each function checks its rule, writes, audits, flushes; never commits."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from portal.audit.canonical import canonical_json, sha256_hex
+from portal.audit.operations import record
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.clock import utcnow
+from portal.errors import InvalidTransitionError, PortalError
+from portal.extensions import db
+from portal.proposals.attachments import clean_display_name, inspect_pdf, store_file
+from portal.proposals.completeness import missing_items
+from portal.proposals.fields import FIELDS, TeamRole
+from portal.proposals.models import (
+    Attachment,
+    ExternalCollaborator,
+    Proposal,
+    ProposalMember,
+    ProposalVersion,
+)
+from portal.proposals.snapshot import take_snapshot
+from portal.proposals.states import EDIT_STEPS, ProposalState, Step, TransitionRefused, next_state
+from portal.signatures.operations import sign
+
+EDITABLE_FIELDS = frozenset(spec.name for spec in FIELDS)
+ATTESTATION = (
+    "I attest that this proposal is accurate and complete to the best of my knowledge, that its "
+    "screening answers describe the work proposed, and that I will report changes as amendments."
+)
+
+
+class ProposalError(PortalError):
+    """A proposal operation was refused; the message is for the user."""
+
+
+def change_state(proposal: Proposal, step: Step, *, actor: User | None, reason: str | None = None) -> None:
+    """The only function that writes Proposal.state: checks the table, stamps times, audits."""
+    before = proposal.state_enum
+    try:
+        after = next_state(before, step)
+    except TransitionRefused as refusal:
+        raise InvalidTransitionError(str(refusal)) from None
+    proposal.state = after.value
+    now = utcnow()
+    proposal.updated_at = now
+    if after is ProposalState.WITHDRAWN:
+        proposal.withdrawn_at = now
+    record(
+        f"proposal.{step.value}",
+        actor=actor,
+        target=proposal,
+        data={"from": before.value, "to": after.value, **({"reason": reason} if reason else {})},
+    )
+
+
+def create_proposal(*, title: str, actor: User, pi: User | None = None) -> Proposal:
+    """Start a draft. A preparer names the PI and joins the team as preparer."""
+    pi = pi or actor
+    if Role.INVESTIGATOR not in pi.roles:
+        raise ProposalError("The principal investigator must hold the investigator role.")
+    if pi.institution_id != actor.institution_id:
+        raise ProposalError("The principal investigator must belong to your institution.")
+    proposal = Proposal(institution_id=pi.institution_id, pi=pi, created_by_id=actor.id, title=title.strip())
+    if pi.id != actor.id:
+        proposal.members.append(ProposalMember(user=actor, role=TeamRole.PREPARER.value))
+    db.session.add(proposal)
+    record("proposal.created", actor=actor, target=proposal, data={"title": proposal.title, "pi_id": pi.id})
+    return proposal
+
+
+def _require_editable(proposal: Proposal) -> None:
+    if proposal.state_enum not in EDIT_STEPS:
+        raise InvalidTransitionError(f"A proposal that is {proposal.state_enum.label.lower()} cannot be edited.")
+
+
+def update_proposal(proposal: Proposal, values: dict[str, Any], *, actor: User) -> list[str]:
+    """Save the working copy; only known fields are taken. Returns the names of changed fields."""
+    _require_editable(proposal)
+    changed = []
+    for name, value in values.items():
+        if name not in EDITABLE_FIELDS:
+            continue  # state, owner and the like are never set from input
+        value = value.strip() if isinstance(value, str) else value
+        if (getattr(proposal, name) or "") != (value or ""):
+            setattr(proposal, name, value or (None if name in ("funding_source", "containment_level") else ""))
+            changed.append(name)
+    if changed:
+        proposal.updated_at = utcnow()
+        record("proposal.updated", actor=actor, target=proposal, data={"fields": sorted(changed)})
+    return changed
+
+
+def add_member(proposal: Proposal, user: User, role: TeamRole, *, actor: User) -> ProposalMember:
+    _require_editable(proposal)
+    if user.id == proposal.pi_id:
+        raise ProposalError(f"{user.name} is already the principal investigator.")
+    if any(m.user_id == user.id for m in proposal.members):
+        raise ProposalError(f"{user.name} is already on the team.")
+    member = ProposalMember(proposal=proposal, user=user, role=role.value)
+    db.session.add(member)
+    record("proposal.member_added", actor=actor, target=proposal, data={"user_id": user.id, "role": role.value})
+    return member
+
+
+def remove_member(proposal: Proposal, member: ProposalMember, *, actor: User) -> None:
+    _require_editable(proposal)
+    proposal.members.remove(member)
+    record("proposal.member_removed", actor=actor, target=proposal, data={"user_id": member.user_id})
+
+
+def add_collaborator(
+    proposal: Proposal, *, name: str, affiliation: str, role: str, actor: User
+) -> ExternalCollaborator:
+    _require_editable(proposal)
+    collaborator = ExternalCollaborator(name=name.strip(), affiliation=affiliation.strip(), role=role.strip())
+    proposal.collaborators.append(collaborator)
+    record(
+        "proposal.collaborator_added",
+        actor=actor,
+        target=proposal,
+        data={"name": collaborator.name, "affiliation": collaborator.affiliation},
+    )
+    return collaborator
+
+
+def remove_collaborator(proposal: Proposal, collaborator: ExternalCollaborator, *, actor: User) -> None:
+    _require_editable(proposal)
+    proposal.collaborators.remove(collaborator)
+    record("proposal.collaborator_removed", actor=actor, target=proposal, data={"name": collaborator.name})
+
+
+def add_attachment(
+    proposal: Proposal, *, filename: str | None, content: bytes, directory: str, actor: User
+) -> Attachment:
+    _require_editable(proposal)
+    facts = inspect_pdf(content)
+    attachment = Attachment(
+        proposal_id=proposal.id,
+        filename=clean_display_name(filename),
+        storage_name=store_file(content, directory),
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        pages=facts.pages,
+        has_active_content=facts.has_active_content,
+        uploaded_by_id=actor.id,
+    )
+    proposal.attachments.append(attachment)
+    proposal.updated_at = utcnow()
+    record(
+        "attachment.uploaded",
+        actor=actor,
+        target=attachment,
+        data={
+            "proposal_id": proposal.id,
+            "filename": attachment.filename,
+            "sha256": attachment.sha256,
+            "size": attachment.size,
+        },
+    )
+    return attachment
+
+
+def remove_attachment(proposal: Proposal, attachment: Attachment, *, actor: User) -> None:
+    _require_editable(proposal)
+    if attachment.removed_at is None:
+        attachment.removed_at = utcnow()
+        proposal.updated_at = attachment.removed_at
+        record("attachment.removed", actor=actor, target=attachment, data={"proposal_id": proposal.id})
+
+
+def latest_snapshot(proposal: Proposal) -> dict[str, Any] | None:
+    return json.loads(proposal.versions[-1].snapshot) if proposal.versions else None
+
+
+def submit_proposal(
+    proposal: Proposal, *, actor: User, password: str, printed_name: str, attested: bool
+) -> ProposalVersion:
+    """Sign and freeze the working copy as the next version (submission, amendment or resubmission)."""
+    if actor.id != proposal.pi_id:
+        raise ProposalError("Only the principal investigator can sign and submit this proposal.")
+    step = EDIT_STEPS.get(proposal.state_enum)
+    if step is None:
+        next_state(proposal.state_enum, Step.SUBMIT)  # raises with the lifecycle's own message
+    snapshot = take_snapshot(proposal)
+    missing = missing_items(snapshot)
+    if missing:
+        raise ProposalError("The proposal is not complete yet: " + " ".join(missing))
+    previous = latest_snapshot(proposal)
+    if previous is not None and sha256_hex(previous) == sha256_hex(snapshot):
+        raise ProposalError(f"Nothing has changed since version {proposal.version_count}; there is nothing to submit.")
+    if not attested:
+        raise ProposalError("Tick the attestation to confirm it before signing.")
+    meaning = {Step.SUBMIT: "submitted", Step.AMEND: "amendment submitted", Step.RESUBMIT: "resubmitted"}[
+        step
+    ] + " as principal investigator"
+    content_sha256 = sha256_hex(snapshot)
+    signature = sign(content_sha256, meaning=meaning, password=password, printed_name=printed_name, actor=actor)
+    version = ProposalVersion(
+        proposal_id=proposal.id,
+        number=proposal.version_count + 1,
+        step=step.value,
+        snapshot=canonical_json(snapshot),
+        content_sha256=content_sha256,
+        signature=signature,
+        created_by_id=actor.id,
+    )
+    db.session.add(version)
+    proposal.version_count = version.number
+    if proposal.submitted_at is None:
+        proposal.submitted_at = utcnow()
+    change_state(proposal, step, actor=actor)
+    record(
+        "proposal_version.created",
+        actor=actor,
+        target=version,
+        data={
+            "proposal_id": proposal.id,
+            "number": version.number,
+            "content_sha256": content_sha256,
+            "attachments": [a["sha256"] for a in snapshot["attachments"]],
+        },
+    )
+    return version
+
+
+def withdraw_proposal(proposal: Proposal, *, reason: str, actor: User) -> None:
+    if actor.id != proposal.pi_id:
+        raise ProposalError("Only the principal investigator can withdraw this proposal.")
+    if not reason.strip():
+        raise ProposalError("Say briefly why the proposal is withdrawn.")
+    change_state(proposal, Step.WITHDRAW, actor=actor, reason=reason.strip())

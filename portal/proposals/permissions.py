@@ -1,0 +1,61 @@
+"""Who may do what with a proposal. Pure predicates over loaded objects; deny by default.
+
+queries.visible_proposals_clause() states the same visibility rule as SQL, for lists and counts;
+a test checks the two agree for every seeded user and proposal.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from portal.auth.roles import Role
+from portal.proposals.states import EDIT_STEPS, OPEN_STATES, ProposalState
+
+if TYPE_CHECKING:
+    from portal.auth.models import User
+    from portal.proposals.models import Proposal
+
+# Roles that see every submitted (non-draft) proposal of their own institution.
+INSTITUTION_READERS = (Role.COORDINATOR, Role.CHAIR)
+
+
+def _active(user: User | None) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+
+
+def is_on_team(user: User, proposal: Proposal) -> bool:
+    return proposal.pi_id == user.id or any(m.user_id == user.id for m in proposal.members)
+
+
+def can_create_proposal(user: User | None) -> bool:
+    return _active(user) and user.has_role(Role.INVESTIGATOR)
+
+
+def can_view_proposal(user: User | None, proposal: Proposal) -> bool:
+    if not _active(user):
+        return False
+    if is_on_team(user, proposal):
+        return True
+    return (
+        user.institution_id == proposal.institution_id
+        and user.has_role(*INSTITUTION_READERS)
+        and proposal.state_enum is not ProposalState.DRAFT
+    )
+
+
+def can_edit_proposal(user: User | None, proposal: Proposal) -> bool:
+    return _active(user) and is_on_team(user, proposal) and proposal.state_enum in EDIT_STEPS
+
+
+def can_manage_team(user: User | None, proposal: Proposal) -> bool:
+    if not can_edit_proposal(user, proposal):
+        return False
+    return proposal.pi_id == user.id or any(m.user_id == user.id and m.role == "preparer" for m in proposal.members)
+
+
+def can_submit_proposal(user: User | None, proposal: Proposal) -> bool:
+    return _active(user) and proposal.pi_id == user.id and proposal.state_enum in EDIT_STEPS
+
+
+def can_withdraw_proposal(user: User | None, proposal: Proposal) -> bool:
+    return _active(user) and proposal.pi_id == user.id and proposal.state_enum in OPEN_STATES

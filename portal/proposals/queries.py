@@ -1,0 +1,72 @@
+"""Read paths for proposals. Lists are filtered in SQL by the same rule as permissions.py."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from portal.auth.models import User
+from portal.extensions import db
+from portal.proposals.models import Proposal, ProposalMember
+from portal.proposals.permissions import INSTITUTION_READERS
+from portal.proposals.states import ProposalState
+
+
+def _on_team_clause(user: User) -> ColumnElement[bool]:
+    return or_(
+        Proposal.pi_id == user.id,
+        Proposal.id.in_(select(ProposalMember.proposal_id).where(ProposalMember.user_id == user.id)),
+    )
+
+
+def visible_proposals_clause(user: User) -> ColumnElement[bool]:
+    if not user.is_active:
+        return false()
+    on_team = _on_team_clause(user)
+    if not user.has_role(*INSTITUTION_READERS):
+        return on_team
+    institution_reader = and_(
+        Proposal.institution_id == user.institution_id, Proposal.state != ProposalState.DRAFT.value
+    )
+    return or_(on_team, institution_reader)
+
+
+def my_proposals(user: User) -> list[Proposal]:
+    """The investigator's own proposals (as PI or team member), newest activity first; one query."""
+    stmt: Select = (
+        select(Proposal)
+        .options(joinedload(Proposal.pi))
+        .where(_on_team_clause(user))
+        .order_by(Proposal.updated_at.desc(), Proposal.id.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def institution_queue(user: User, limit: int = 50) -> list[Proposal]:
+    """Submitted proposals of the user's institution that the user may see."""
+    stmt = (
+        select(Proposal)
+        .options(joinedload(Proposal.pi))
+        .where(
+            visible_proposals_clause(user),
+            Proposal.institution_id == user.institution_id,
+            Proposal.state != ProposalState.DRAFT.value,
+        )
+        .order_by(Proposal.updated_at.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def institution_state_counts(institution_id: int) -> dict[str, int]:
+    """Aggregate counts of submitted proposals by state; no proposal content is revealed."""
+    stmt = (
+        select(Proposal.state, func.count())
+        .where(Proposal.institution_id == institution_id, Proposal.state != ProposalState.DRAFT.value)
+        .group_by(Proposal.state)
+    )
+    return dict(db.session.execute(stmt))
+
+
+def get_visible_proposal(user: User, proposal_id: int) -> Proposal | None:
+    return db.session.scalar(select(Proposal).where(Proposal.id == proposal_id, visible_proposals_clause(user)))

@@ -1,0 +1,185 @@
+"""Proposal pages: create, read, edit, sign and submit, withdraw. Each write view: load, authorise,
+validate, call one operation, commit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from portal.audit.canonical import sha256_hex
+from portal.audit.operations import record
+from portal.auth.operations import find_user_by_email
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.proposals import operations as ops
+from portal.proposals import permissions as can
+from portal.proposals.completeness import missing_items
+from portal.proposals.fields import FIELDS, display_value
+from portal.proposals.forms import (
+    AttachmentForm,
+    CollaboratorForm,
+    MemberForm,
+    NewProposalForm,
+    ProposalForm,
+    SubmitForm,
+    WithdrawForm,
+)
+from portal.proposals.models import Proposal
+from portal.proposals.snapshot import take_snapshot
+from portal.proposals.states import EDIT_STEPS, Step
+from portal.signatures.operations import SignatureRefused, record_refused_signature
+
+bp = Blueprint("proposals", __name__, url_prefix="/proposals")
+
+Check = Callable[[object, Proposal], bool]
+
+
+def load_proposal(proposal_id: int, allowed: Check = can.can_view_proposal) -> Proposal:
+    """404 for what the user may not see (existence is not revealed); 403 for what they may not do."""
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None:
+        abort(404)
+    if not can.can_view_proposal(current_user, proposal):
+        record("access.denied", actor=current_user, target=proposal, data={"path": request.path[:200]})
+        db.session.commit()
+        abort(404)
+    if not allowed(current_user, proposal):
+        abort(403)
+    return proposal
+
+
+def back_to(proposal: Proposal, anchor: str = ""):  # noqa: ANN201
+    return redirect(url_for("proposals.detail", proposal_id=proposal.id) + anchor)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():  # noqa: ANN201
+    if not can.can_create_proposal(current_user):
+        abort(403)
+    form = NewProposalForm()
+    if form.validate_on_submit():
+        pi = None
+        if form.pi_email.data:
+            pi = find_user_by_email(form.pi_email.data)
+            if pi is None or not pi.is_active:
+                form.pi_email.errors.append("No active portal user has this e-mail address.")
+        if not form.pi_email.errors:
+            try:
+                proposal = ops.create_proposal(title=form.title.data, actor=current_user, pi=pi)
+            except PortalError as refusal:
+                form.pi_email.errors.append(str(refusal))
+            else:
+                db.session.commit()
+                flash("Draft created. Fill in the sections below; you can save and come back at any time.", "info")
+                return redirect(url_for("proposals.edit", proposal_id=proposal.id))
+    return render_template("proposals/new.html", form=form)
+
+
+@bp.route("/<int:proposal_id>")
+@login_required
+def detail(proposal_id: int):  # noqa: ANN201
+    proposal = load_proposal(proposal_id)
+    working = take_snapshot(proposal)
+    latest = ops.latest_snapshot(proposal)
+    return render_template(
+        "proposals/detail.html",
+        proposal=proposal,
+        fields=FIELDS,
+        display_value=display_value,
+        missing=missing_items(working),
+        versions=proposal.versions,
+        unsubmitted_changes=latest is not None
+        and sha256_hex(latest) != sha256_hex(working)
+        and proposal.state_enum in EDIT_STEPS,
+        member_form=MemberForm(),
+        collaborator_form=CollaboratorForm(),
+        attachment_form=AttachmentForm(),
+        can=can,
+    )
+
+
+@bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(proposal_id: int):  # noqa: ANN201
+    proposal = load_proposal(proposal_id, can.can_edit_proposal)
+    form = ProposalForm(obj=proposal)
+    if form.validate_on_submit():
+        changed = ops.update_proposal(proposal, form.values(), actor=current_user)
+        db.session.commit()
+        flash("Saved." if changed else "No changes to save.", "info")
+        if request.form.get("then") == "continue":
+            return redirect(url_for("proposals.edit", proposal_id=proposal.id))
+        return back_to(proposal)
+    if form.errors:
+        flash("Some fields need attention; nothing was saved yet.", "error")
+    return render_template("proposals/edit.html", proposal=proposal, form=form), 400 if form.errors else 200
+
+
+@bp.route("/<int:proposal_id>/submit", methods=["GET", "POST"])
+@login_required
+def submit(proposal_id: int):  # noqa: ANN201
+    proposal = load_proposal(proposal_id)
+    if not can.can_submit_proposal(current_user, proposal):
+        if can.can_edit_proposal(current_user, proposal):
+            flash("Only the principal investigator can sign and submit this proposal.", "error")
+            return back_to(proposal)
+        abort(403)
+    form = SubmitForm()
+    step = EDIT_STEPS[proposal.state_enum]
+    missing = missing_items(take_snapshot(proposal))
+    if form.validate_on_submit():
+        try:
+            version = ops.submit_proposal(
+                proposal,
+                actor=current_user,
+                password=form.password.data,
+                printed_name=form.printed_name.data,
+                attested=form.attest.data,
+            )
+        except SignatureRefused as refusal:
+            db.session.rollback()
+            record_refused_signature("proposal submission", str(refusal), actor=current_user)
+            db.session.commit()
+            flash(str(refusal), "error")
+        except PortalError as refusal:
+            db.session.rollback()
+            flash(str(refusal), "error")
+        else:
+            db.session.commit()
+            flash(f"Version {version.number} was signed and submitted.", "info")
+            return back_to(proposal)
+    return render_template(
+        "proposals/submit.html",
+        proposal=proposal,
+        form=form,
+        missing=missing,
+        step=step,
+        Step=Step,
+        attestation=ops.ATTESTATION,
+    )
+
+
+@bp.route("/<int:proposal_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw(proposal_id: int):  # noqa: ANN201
+    proposal = load_proposal(proposal_id, can.can_withdraw_proposal)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            ops.withdraw_proposal(proposal, reason=form.reason.data, actor=current_user)
+        except PortalError as refusal:
+            db.session.rollback()
+            flash(str(refusal), "error")
+        else:
+            db.session.commit()
+            flash("The proposal was withdrawn.", "info")
+            return back_to(proposal)
+    return render_template("proposals/withdraw.html", proposal=proposal, form=form)
+
+
+@bp.app_context_processor
+def upload_limit() -> dict[str, int]:
+    return {"upload_limit_mb": current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)}
