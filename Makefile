@@ -1,0 +1,43 @@
+# Two commands matter: `make demo` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_ENV := PORTAL_DEMO=1
+PYTEST_ARGS ?=
+
+.PHONY: demo test test-sqlite test-postgresql lint serve-demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+## make demo: install, migrate a SQLite database in instance/, seed the demo, serve on 127.0.0.1:5000
+demo: $(STAMP)
+	$(DEMO_ENV) $(BIN)/flask --app app db upgrade
+	$(DEMO_ENV) $(BIN)/flask --app app demo seed
+	@echo ""
+	@echo "Serving the demo on http://127.0.0.1:5000 (Ctrl-C to stop)."
+	$(DEMO_ENV) $(BIN)/flask --app app run --host 127.0.0.1 --port 5000
+
+## make test: lint, then the whole suite on SQLite (with the browser test) and on PostgreSQL
+test: $(STAMP) lint test-sqlite test-postgresql
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test-sqlite: $(STAMP)
+	@echo "=== test suite on SQLite (browser tests included) ==="
+	PORTAL_TEST_DB=sqlite $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgresql: $(STAMP)
+	@echo "=== test suite on PostgreSQL ==="
+	PORTAL_TEST_DB=postgresql $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache test-artifacts

@@ -1,0 +1,107 @@
+"""Fixtures: a migrated database per test (SQLite or PostgreSQL), the app, clients, factories."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from portal import create_app
+from portal.extensions import db, limiter
+from tests.databases import BACKEND, IN_CI, TemplateDatabase, pg_available
+
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"portal test database backend: {BACKEND}"
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TemplateDatabase]:
+    if BACKEND == "postgresql":
+        reason = pg_available()
+        if reason:
+            if IN_CI:
+                pytest.fail(f"CI must run the PostgreSQL suite: {reason}")
+            pytest.skip(reason)
+    template = TemplateDatabase(tmp_path_factory.mktemp("template"))
+    app = _make_app(template.empty_url(), tmp_path_factory.mktemp("template-instance"))
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        db.engine.dispose()
+    yield template
+    template.close()
+
+
+def _make_app(url: str, instance: Path, **overrides: object) -> Flask:
+    config = {
+        "TESTING": True,
+        "DATABASE_URL": url,
+        "INSTANCE_PATH": str(instance),
+        "ATTACHMENT_DIR": str(instance / "attachments"),
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture
+def app_config() -> dict[str, object]:
+    """Override in a test module to change configuration for its app."""
+    return {}
+
+
+@pytest.fixture
+def app(template_db: TemplateDatabase, tmp_path: Path, app_config: dict[str, object]) -> Iterator[Flask]:
+    url = template_db.copy_url(tmp_path)
+    application = _make_app(url, tmp_path / "instance", **app_config)
+    limiter.reset()
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+    template_db.release(url)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def csrf_token(client: FlaskClient, path: str = "/sign-in") -> str:
+    """The CSRF token of the client's session, as a page would embed it."""
+    page = client.get(path)
+    match = CSRF_META.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {path} ({page.status_code})"
+    return match.group(1)
+
+
+def post(client: FlaskClient, path: str, data: dict | None = None, **kwargs: object):  # noqa: ANN201
+    """POST with the session's CSRF token, the way a browser form does."""
+    token_page = "/dashboard" if _signed_in(client) else "/sign-in"
+    payload = {"csrf_token": csrf_token(client, token_page), **(data or {})}
+    return client.post(path, data=payload, **kwargs)
+
+
+def _signed_in(client: FlaskClient) -> bool:
+    with client.session_transaction() as session:
+        return "_user_id" in session
+
+
+def sign_in(client: FlaskClient, email: str, password: str):  # noqa: ANN201
+    return client.post("/sign-in", data={"csrf_token": csrf_token(client), "email": email, "password": password})
+
+
+@pytest.fixture
+def factory(app: Flask):  # noqa: ANN201
+    from tests.factories import Factory
+
+    return Factory()
