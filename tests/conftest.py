@@ -11,8 +11,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal import create_app
+from portal.auth.passwords import use_cheapest_hashing_for_tests
 from portal.extensions import db, limiter
 from tests.databases import BACKEND, IN_CI, TemplateDatabase, pg_available
+
+use_cheapest_hashing_for_tests()
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
@@ -59,10 +62,27 @@ def app_config() -> dict[str, object]:
     return {}
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context, as in production: a fresh `g` and database session.
+
+    Flask reuses an app context that is already pushed (the `app` fixture pushes one for the
+    test body), which would let `g` and the ORM identity map leak from one request to the next.
+    """
+
+    def open(self, *args: object, **kwargs: object):  # noqa: ANN201
+        # End the test body's transaction first: outside a request it holds SQLite's write lock.
+        db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()  # the test's own session then sees what the request committed
+        return response
+
+
 @pytest.fixture
 def app(template_db: TemplateDatabase, tmp_path: Path, app_config: dict[str, object]) -> Iterator[Flask]:
     url = template_db.copy_url(tmp_path)
     application = _make_app(url, tmp_path / "instance", **app_config)
+    application.test_client_class = FreshContextClient
     limiter.reset()
     with application.app_context():
         yield application

@@ -22,13 +22,17 @@ class ChainStatus:
 
 def verify_chain() -> ChainStatus:
     expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
-    rows = db.session.execute(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=1000))
-    for event in rows.scalars():
-        problem = _problem(event, expected_seq, prev_hash)
-        if problem:
-            return ChainStatus(False, count, event.seq if event.seq >= expected_seq else expected_seq, problem)
-        count += 1
-        expected_seq, prev_hash = event.seq + 1, event.hash
+    result = db.session.execute(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=1000))
+    try:
+        for event in result.scalars():
+            problem = _problem(event, expected_seq, prev_hash)
+            if problem:
+                # A gap names the missing event; anything else names the event that fails.
+                return ChainStatus(False, count, min(event.seq, expected_seq), problem)
+            count += 1
+            expected_seq, prev_hash = event.seq + 1, event.hash
+    finally:
+        result.close()  # a server-side cursor on PostgreSQL
     return ChainStatus(True, count, head_hash=prev_hash)
 
 

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
 
-_hasher = PasswordHasher()
+_hasher = PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
 # Verified against when the e-mail is unknown, so both failures take the same time.
 _DUMMY_HASH = _hasher.hash("an unknown account has no password at all")
+
+
+def use_cheapest_hashing_for_tests() -> None:
+    """The test suite hashes thousands of passwords; argon2's cheapest profile keeps it fast."""
+    global _hasher, _DUMMY_HASH
+    _hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
+    _DUMMY_HASH = _hasher.hash("an unknown account has no password at all")
 
 
 def hash_password(password: str) -> str:

@@ -117,9 +117,10 @@ def change_password():  # noqa: ANN201
     return render_template("auth/change_password.html", form=form)
 
 
-def affiliation_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+def affiliation_choices() -> dict[str, list[tuple[str, str]]]:
+    """Departments grouped by institution: WTForms renders a dict of lists as <optgroup>s."""
     institutions = db.session.scalars(select(Institution).order_by(Institution.name)).all()
-    return [(i.name, [(f"{i.id}:{d.id}", d.name) for d in i.departments]) for i in institutions]
+    return {i.name: [(f"{i.id}:{d.id}", d.name) for d in i.departments] for i in institutions}
 
 
 @bp.route("/request-account", methods=["GET", "POST"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal.proposals.fields import (
     CONTAINMENT_LABELS,
@@ -32,7 +32,7 @@ class NewProposalForm(FlaskForm):
     title = StringField(
         "Title",
         validators=[
-            InputRequired("Give the proposal a title."),
+            DataRequired("Give the proposal a title."),
             Length(max=TITLE_MAX, message=f"Use at most {TITLE_MAX} characters."),
         ],
     )
@@ -48,7 +48,7 @@ class ProposalForm(FlaskForm):
     title = StringField(
         "Title",
         validators=[
-            InputRequired("Give the proposal a title."),
+            DataRequired("Give the proposal a title."),
             Length(max=TITLE_MAX, message=f"Use at most {TITLE_MAX} characters."),
         ],
     )
@@ -74,8 +74,8 @@ class MemberForm(FlaskForm):
 
 
 class CollaboratorForm(FlaskForm):
-    name = StringField("Name", validators=[InputRequired(), Length(max=200)])
-    affiliation = StringField("Affiliation", validators=[InputRequired(), Length(max=300)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    affiliation = StringField("Affiliation", validators=[DataRequired(), Length(max=300)])
     role = StringField("Role in the project", validators=[Optional(), Length(max=200)])
 
 

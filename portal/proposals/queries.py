@@ -65,7 +65,7 @@ def institution_state_counts(institution_id: int) -> dict[str, int]:
         .where(Proposal.institution_id == institution_id, Proposal.state != ProposalState.DRAFT.value)
         .group_by(Proposal.state)
     )
-    return dict(db.session.execute(stmt))
+    return dict(db.session.execute(stmt).all())
 
 
 def get_visible_proposal(user: User, proposal_id: int) -> Proposal | None:

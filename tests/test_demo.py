@@ -1,0 +1,53 @@
+"""The demo seed: what a newcomer sees after `make demo`."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from portal.auth.models import User
+from portal.auth.roles import AccountStatus, Role
+from portal.demo.seed import DEMO_PASSWORD, DEMO_USERS
+from portal.extensions import db
+from portal.proposals.models import Proposal, ProposalVersion
+from tests.conftest import sign_in
+
+
+def _seed(app):
+    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_seed_creates_one_user_per_role_and_prints_logins(app):
+    output = _seed(app)
+    held = {role for user in db.session.scalars(select(User)) for role in user.roles}
+    assert held == set(Role)
+    for user in DEMO_USERS:
+        assert user.email in output
+    assert DEMO_PASSWORD in output
+    assert db.session.scalar(select(func.count()).where(User.status == AccountStatus.PENDING.value)) == 1
+
+
+def test_seed_creates_a_dozen_proposals_in_several_states(app):
+    _seed(app)
+    states = dict(db.session.execute(select(Proposal.state, func.count()).group_by(Proposal.state)).all())
+    assert sum(states.values()) == 12
+    assert {"draft", "submitted", "withdrawn"} <= set(states)
+    assert db.session.scalar(select(func.max(ProposalVersion.number))) >= 3  # amendments exist
+
+
+def test_seed_twice_changes_nothing_and_audit_chain_verifies(app):
+    _seed(app)
+    count = db.session.scalar(select(func.count()).select_from(Proposal))
+    assert "already" in _seed(app)
+    assert db.session.scalar(select(func.count()).select_from(Proposal)) == count
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+
+
+def test_every_demo_login_works(app):
+    _seed(app)
+    for user in DEMO_USERS:
+        client = app.test_client()
+        assert sign_in(client, user.email, DEMO_PASSWORD).headers["Location"].endswith("/dashboard")
+        assert client.get("/dashboard").status_code == 200

@@ -1,0 +1,52 @@
+"""Pure modules import no framework: they can be read, tested and reused without an app."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PURE_MODULES = [
+    "portal/proposals/states.py",
+    "portal/proposals/fields.py",
+    "portal/proposals/completeness.py",
+    "portal/proposals/diff.py",
+    "portal/audit/canonical.py",
+    "portal/auth/roles.py",
+    "portal/auth/redirects.py",
+    "portal/auth/passwords.py",
+    "portal/demo/pdf.py",
+]
+PURE_NAMES = {path.removesuffix(".py").replace("/", ".") for path in PURE_MODULES}
+FORBIDDEN_PREFIXES = ("flask", "sqlalchemy", "wtforms", "weasyprint", "jinja2", "werkzeug")
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("module", PURE_MODULES)
+def test_pure_module_imports_no_framework(module: str) -> None:
+    for name in _imports(ROOT / module):
+        assert not name.startswith(FORBIDDEN_PREFIXES), f"{module} imports {name}"
+        if name.startswith("portal"):
+            assert name in PURE_NAMES, f"{module} imports {name}, which is not pure"
+
+
+def test_no_unsafe_template_or_yaml_patterns() -> None:
+    """The static gates of security-test-plan.md §2: no |safe, no render_template_string, safe YAML."""
+    offenders = []
+    for path in list((ROOT / "portal").rglob("*.py")) + list((ROOT / "templates").rglob("*.html")):
+        text = path.read_text()
+        for pattern in ("render_template_string", "|safe", "| safe", "autoescape false", "yaml.load(", "Markup("):
+            if pattern in text:
+                offenders.append(f"{path.relative_to(ROOT)}: {pattern}")
+    assert offenders == []
