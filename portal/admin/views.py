@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from portal.auth import operations as ops
 from portal.auth.forms import ApproveAccountForm, ConfirmForm, InvitationForm, RefuseAccountForm
@@ -110,7 +111,7 @@ def invite():  # noqa: ANN201
     departments = db.session.scalars(
         select(Department).where(Department.institution_id == admin.institution_id).order_by(Department.name)
     ).all()
-    form.department.choices = [(0, "No department")] + [(d.id, d.name) for d in departments]
+    form.department.choices = [SelectChoice(0, "No department")] + [SelectChoice(d.id, d.name) for d in departments]
     if form.validate_on_submit():
         department = next((d for d in departments if d.id == form.department.data), None)
         try:

@@ -159,7 +159,7 @@ def create_invitation(
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         institution_id=actor.institution_id,
-        department=department,
+        department_id=department.id if department is not None else None,  # Invitation has no relationship
         email=email,
         name=name.strip(),
         role=role.value,

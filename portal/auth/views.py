@@ -7,6 +7,7 @@ import secrets
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from portal.auth import operations as ops
 from portal.auth.forms import AcceptInvitationForm, AccountRequestForm, ChangePasswordForm, SignInForm
@@ -117,10 +118,10 @@ def change_password():  # noqa: ANN201
     return render_template("auth/change_password.html", form=form)
 
 
-def affiliation_choices() -> dict[str, list[tuple[str, str]]]:
-    """Departments grouped by institution: WTForms renders a dict of lists as <optgroup>s."""
+def affiliation_choices() -> list[SelectChoice]:
+    """Departments grouped by institution, rendered as <optgroup>s."""
     institutions = db.session.scalars(select(Institution).order_by(Institution.name)).all()
-    return {i.name: [(f"{i.id}:{d.id}", d.name) for d in i.departments] for i in institutions}
+    return [SelectChoice(f"{i.id}:{d.id}", d.name, optgroup=i.name) for i in institutions for d in i.departments]
 
 
 @bp.route("/request-account", methods=["GET", "POST"])

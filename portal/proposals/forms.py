@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal.proposals.fields import (
@@ -24,8 +24,8 @@ def _spec_field(name: str, field_class: type = StringField, **kwargs: object):  
     )
 
 
-def _choices(labels: dict) -> list[tuple[str, str]]:
-    return [("", "Choose…")] + [(key.value, label) for key, label in labels.items()]
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice("", "Choose…")] + [SelectChoice(key.value, label) for key, label in labels.items()]
 
 
 class NewProposalForm(FlaskForm):
@@ -70,7 +70,7 @@ class ProposalForm(FlaskForm):
 
 class MemberForm(FlaskForm):
     email = EmailField("E-mail address of a portal user", validators=[InputRequired(), Length(max=254)])
-    role = SelectField("Role", choices=[(k.value, v) for k, v in TEAM_ROLE_LABELS.items()])
+    role = SelectField("Role", choices=[SelectChoice(k.value, v) for k, v in TEAM_ROLE_LABELS.items()])
 
 
 class CollaboratorForm(FlaskForm):
