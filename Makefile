@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_ENV := PORTAL_DEMO=1
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-sqlite test-postgresql lint serve-demo clean
+.PHONY: demo test test-sqlite test-browser test-postgresql lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,15 +25,19 @@ demo: $(STAMP)
 	@echo "Serving the demo on http://127.0.0.1:5000 (Ctrl-C to stop)."
 	$(DEMO_ENV) $(BIN)/flask --app app run --host 127.0.0.1 --port 5000
 
-## make test: lint, then the whole suite on SQLite (with the browser test) and on PostgreSQL
-test: $(STAMP) lint test-sqlite test-postgresql
+## make test: lint, the suite on SQLite, the browser journeys in Chromium, the suite on PostgreSQL
+test: $(STAMP) lint test-sqlite test-browser test-postgresql
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 test-sqlite: $(STAMP)
-	@echo "=== test suite on SQLite (browser tests included) ==="
-	PORTAL_TEST_DB=sqlite $(BIN)/python -m pytest $(PYTEST_ARGS)
+	@echo "=== test suite on SQLite ==="
+	PORTAL_TEST_DB=sqlite $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+test-browser: $(STAMP)
+	@echo "=== browser journeys in Debian's Chromium (SQLite) ==="
+	PORTAL_TEST_DB=sqlite $(BIN)/python -m pytest -m browser -v $(PYTEST_ARGS)
 
 test-postgresql: $(STAMP)
 	@echo "=== test suite on PostgreSQL ==="

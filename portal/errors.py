@@ -47,6 +47,14 @@ def register_error_pages(app: Flask) -> None:
             )
         return _page(code, description)
 
+    @app.errorhandler(PortalError)
+    def refused(error: PortalError) -> Response:
+        """A refusal no view caught (an illegal transition, say): say why, change nothing."""
+        from portal.extensions import db
+
+        db.session.rollback()
+        return _page(409, str(error))
+
     @app.errorhandler(OperationalError)
     def database_busy(error: OperationalError):  # noqa: ANN202
         from portal.extensions import db
