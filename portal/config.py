@@ -6,6 +6,7 @@ key lets anyone forge a session cookie and sign in as any user.
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,9 @@ class ConfigError(RuntimeError):
 def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     app.config.update(DEFAULTS)
     app.config.from_prefixed_env("PORTAL")
+    if "PORTAL_SECRET_KEY" in os.environ:
+        # from_prefixed_env parses values as JSON: an all-digit key would become an int and break signing.
+        app.config["SECRET_KEY"] = os.environ["PORTAL_SECRET_KEY"]
     if overrides:
         app.config.update(overrides)
     instance = Path(app.instance_path)

@@ -7,6 +7,7 @@ import secrets
 
 from flask import Flask, Response, make_response, render_template, request
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("portal")
@@ -54,6 +55,17 @@ def register_error_pages(app: Flask) -> None:
 
         db.session.rollback()
         return _page(409, str(error))
+
+    @app.errorhandler(StaleDataError)
+    def changed_meanwhile(_error: StaleDataError) -> Response:
+        from portal.extensions import db
+
+        db.session.rollback()
+        return _page(
+            409,
+            "Someone else changed this record at the same moment. Reload the page and try again; "
+            "nothing of yours was saved.",
+        )
 
     @app.errorhandler(OperationalError)
     def database_busy(error: OperationalError):  # noqa: ANN202

@@ -1,4 +1,5 @@
 """Error pages: clear, with no traceback; refusals explain themselves; headers everywhere."""
+
 from __future__ import annotations
 
 import pytest

@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal.proposals.fields import (
@@ -44,6 +53,9 @@ class NewProposalForm(FlaskForm):
 
 class ProposalForm(FlaskForm):
     """Every field can be saved incomplete; completeness is checked before signing."""
+
+    # The version of the working copy this form was opened on: a later save by someone else is detected.
+    lock_version = HiddenField()
 
     title = StringField(
         "Title",

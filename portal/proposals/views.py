@@ -107,6 +107,13 @@ def edit(proposal_id: int):  # noqa: ANN201
     proposal = load_proposal(proposal_id, can.can_edit_proposal)
     form = ProposalForm(obj=proposal)
     if form.validate_on_submit():
+        if str(form.lock_version.data) != str(proposal.lock_version):
+            flash(
+                "Someone else saved this proposal after you opened it. Your text is below and was not saved: "
+                "copy what you need, reload the page to see their changes, then save again.",
+                "error",
+            )
+            return render_template("proposals/edit.html", proposal=proposal, form=form), 409
         changed = ops.update_proposal(proposal, form.values(), actor=current_user)
         db.session.commit()
         flash("Saved." if changed else "No changes to save.", "info")

@@ -207,7 +207,6 @@ def test_extra_fields_in_an_edit_are_ignored(app, factory):
             institution_id=str(other_institution.id),
             submitted_at="2020-01-01",
             screening_answers='{"q1": "no"}',
-            lock_version="99",
         ),
     )
     assert response.status_code == 302
@@ -858,3 +857,22 @@ def test_team_changes_need_a_csrf_token(app, factory):
     response = client.post(f"/proposals/{proposal.id}/team", data={"email": colleague.email, "role": "preparer"})
     assert response.status_code == 400
     assert db.session.scalar(select(ProposalMember)) is None
+
+
+def test_saving_over_someone_elses_newer_save_is_refused_and_keeps_the_text(app, factory):
+    pi = factory.user(Role.INVESTIGATOR)
+    proposal = factory.proposal(pi, title="The saved title")
+    client = signed_in(app, pi)
+    opened_on = str(reload(Proposal, proposal.id).lock_version)
+    assert (
+        post(
+            client, f"/proposals/{proposal.id}/edit", edit_data(title="Saved by a colleague", lock_version=opened_on)
+        ).status_code
+        == 302
+    )
+
+    response = post(client, f"/proposals/{proposal.id}/edit", edit_data(title="My stale edit", lock_version=opened_on))
+    assert response.status_code == 409
+    assert "Someone else saved this proposal" in text(response)
+    assert "My stale edit" in text(response)
+    assert reload(Proposal, proposal.id).title == "Saved by a colleague"
