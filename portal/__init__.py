@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask
@@ -30,8 +31,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _instance_path() -> str:
-    import os
-
     return os.environ.get("PORTAL_INSTANCE_PATH") or str(ROOT / "instance")
 
 

@@ -66,7 +66,3 @@ def institution_state_counts(institution_id: int) -> dict[str, int]:
         .group_by(Proposal.state)
     )
     return dict(db.session.execute(stmt).all())
-
-
-def get_visible_proposal(user: User, proposal_id: int) -> Proposal | None:
-    return db.session.scalar(select(Proposal).where(Proposal.id == proposal_id, visible_proposals_clause(user)))

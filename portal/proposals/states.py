@@ -74,9 +74,7 @@ EDIT_STEPS: dict[ProposalState, Step] = {
     S.ACTIVE: Step.AMEND,
     S.REVISIONS_REQUESTED: Step.RESUBMIT,
 }
-VERSIONING_STEPS = frozenset({Step.SUBMIT, Step.AMEND, Step.RESUBMIT})
 OPEN_STATES = frozenset(state for (state, step) in TRANSITIONS if step is Step.WITHDRAW)
-FINAL_STATES = frozenset({S.CLOSED, S.WITHDRAWN})
 
 STATE_LABELS = {
     S.DRAFT: "Draft",
