@@ -63,6 +63,7 @@ def test_my_proposals_runs_the_same_statements_for_5_and_200_rows(app, factory):
     with_200 = _dashboard_statements(client)
     page = client.get("/dashboard").get_data(as_text=True)
     assert page.count('<a href="/proposals/') >= 200
+    print(f"My proposals: {with_5} statements with 5 rows, {with_200} with 200 rows")
     assert with_5 == with_200, f"5 rows: {with_5} statements, 200 rows: {with_200}"
 
 
