@@ -1,0 +1,300 @@
+"""Building one CriteriaSet from its validated data: resolve, compile, check references and order."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from portal.criteria.conditions import Condition, ConditionError, Vocabulary, compile_condition
+from portal.criteria.model import (
+    Choice,
+    Clock,
+    CriteriaSet,
+    Criterion,
+    Example,
+    HumanJudgment,
+    Outcome,
+    Question,
+    Severity,
+)
+from portal.criteria.source import Problem, SourceFile
+
+CHOICE_TYPES = ("single_choice", "multiple_choice")
+UNSURE_LABEL = "Not sure"
+
+
+class SetBuilder:
+    """Collects every problem of one set instead of stopping at the first."""
+
+    def __init__(self, src: SourceFile, shared: Mapping[str, dict], lists: Mapping[str, dict]) -> None:
+        self.src, self.shared, self.lists = src, shared, lists
+        self.data: dict[str, Any] = src.data
+        self.problems: list[Problem] = []
+
+    def fail(self, path: tuple[Any, ...], message: str) -> None:
+        self.problems.append(self.src.problem(path, message))
+
+    def build(self) -> CriteriaSet | None:
+        raw_questions = self._resolve_questions()
+        lists_used = {q["list"] for q in raw_questions.values() if "list" in q}
+        questions_meta = {qid: (q["type"], q["text"], self._labels(q)) for qid, q in raw_questions.items()}
+        criterion_ids = [c["id"] for c in self.data["criteria"]]
+        self._duplicates(criterion_ids, "criteria", "criterion")
+        criterion_titles = {c["id"]: c["title"] for c in self.data["criteria"]}
+        vocabulary = Vocabulary(questions_meta, {k: self._list_labels(k) for k in self.lists}, criterion_titles)
+        questions = self._questions(raw_questions, vocabulary)
+        criteria = self._criteria(vocabulary)
+        outcomes, default = self._outcomes(vocabulary)
+        for condition in [*(c.when for c in criteria), *(o.when for o in outcomes)]:
+            lists_used |= {leaf.list_id for leaf in condition.leaves() if leaf.list_id}
+        self._check_keys(outcomes, default, questions, criteria)
+        question_order = self._question_order(questions)
+        evaluation_order = self._evaluation_order(criteria)
+        if self.problems:
+            return None
+        return CriteriaSet(
+            id=self.data["id"],
+            title=self.data["title"],
+            version=self.data["version"],
+            policy_status=self.data["policy_status"],
+            jurisdiction=self.data["jurisdiction"],
+            effective_from=self.data.get("effective", {}).get("from"),
+            effective_until=self.data.get("effective", {}).get("until"),
+            sources=tuple(self.data["sources"]),
+            summary=self.data.get("summary", "").strip(),
+            questions=tuple(questions),
+            criteria=evaluation_order,
+            outcomes=tuple(outcomes),
+            default_outcome=default,
+            routing={k: tuple(v) for k, v in self.data.get("routing", {}).items()},
+            clocks={k: tuple(Clock(**c) for c in v) for k, v in self.data.get("clocks", {}).items()},
+            examples=tuple(
+                Example(
+                    e["name"],
+                    e["answers"],
+                    e["expect"],
+                    tuple(e["expect_criteria"]) if "expect_criteria" in e else None,
+                )
+                for e in self.data.get("examples", [])
+            ),
+            digest=self._digest(raw_questions, lists_used),
+            path=self.src.name,
+            question_order=question_order,
+        )
+
+    # -- questions -------------------------------------------------------------------------------
+    def _resolve_questions(self) -> dict[str, dict]:
+        resolved: dict[str, dict] = {}
+        for index, item in enumerate(self.data["questions"]):
+            if "use" in item:
+                question = self.shared.get(item["use"])
+                if question is None:
+                    self.fail(("questions", index, "use"), f"unknown shared question '{item['use']}'")
+                    continue
+            else:
+                question = item
+                if question["id"] in self.shared:
+                    self.fail(
+                        ("questions", index, "id"),
+                        f"duplicate question id '{question['id']}': it is a "
+                        "shared question; write `- use: " + question["id"] + "` instead",
+                    )
+                    continue
+            if question["id"] in resolved:
+                self.fail(("questions", index), f"duplicate question id '{question['id']}'")
+                continue
+            self._check_choices(question, index)
+            resolved[question["id"]] = question
+        return resolved
+
+    def _check_choices(self, question: dict, index: int) -> None:
+        path = ("questions", index)
+        if question["type"] in CHOICE_TYPES:
+            if ("choices" in question) == ("list" in question):
+                self.fail(path, "a choice question needs either `choices` or `list`, not both")
+            elif "list" in question and question["list"] not in self.lists:
+                self.fail(
+                    (*path, "list"),
+                    f"unknown list '{question['list']}' (expected review_criteria/lists/{question['list']}.yaml)",
+                )
+        elif "choices" in question or "list" in question:
+            self.fail(path, f"a {question['type']} question takes no choices")
+
+    def _labels(self, question: dict) -> dict[str, str]:
+        if "list" in question:
+            labels = dict(self._list_labels(question["list"]))
+        else:
+            labels = {c["id"]: c["label"] for c in question.get("choices", [])}
+        if question.get("allow_unsure") or question["type"] == "yes_no_unsure":
+            labels["unsure"] = UNSURE_LABEL
+        if question["type"] == "yes_no_unsure":
+            labels.update({"yes": "yes", "no": "no"})
+        return labels
+
+    def _list_labels(self, list_id: str) -> dict[str, str]:
+        data = self.lists.get(list_id)
+        return {item["id"]: item["label"] for item in data["items"]} if data else {}
+
+    def _questions(self, raw: dict[str, dict], vocabulary: Vocabulary) -> list[Question]:
+        questions = []
+        positions = {item.get("use", item.get("id")): i for i, item in enumerate(self.data["questions"])}
+        for qid, q in raw.items():
+            show_if = self._compile(q.get("show_if"), vocabulary, ("questions", positions[qid], "show_if"))
+            choices = tuple(Choice(k, v) for k, v in self._labels(q).items() if k not in ("unsure", "yes", "no"))
+            questions.append(
+                Question(
+                    id=qid,
+                    text=q["text"],
+                    type=q["type"],
+                    help=q.get("help", "").strip(),
+                    choices=choices,
+                    allow_unsure=bool(q.get("allow_unsure")),
+                    required=q.get("required", True),
+                    show_if=show_if,
+                    shared=qid in self.shared,
+                )
+            )
+        self.positions = positions
+        return questions
+
+    def _question_order(self, questions: list[Question]) -> tuple[Question, ...]:
+        return tuple(
+            self._order(
+                questions,
+                lambda q: q.show_if.questions() if q.show_if else set(),
+                lambda q: ("questions", self.positions[q.id], "show_if"),
+                "show_if",
+            )
+        )
+
+    # -- criteria and outcomes -------------------------------------------------------------------
+    def _criteria(self, vocabulary: Vocabulary) -> list[Criterion]:
+        criteria = []
+        for index, c in enumerate(self.data["criteria"]):
+            when = self._compile(c["when"], vocabulary, ("criteria", index, "when"))
+            judgment = c.get("human_judgment")
+            criteria.append(
+                Criterion(
+                    id=c["id"],
+                    title=c["title"],
+                    when=when or _never(),
+                    weight=c["weight"],
+                    human_judgment=HumanJudgment(judgment["question"], tuple(judgment["by"])) if judgment else None,
+                    description=c.get("description", "").strip(),
+                )
+            )
+        return criteria
+
+    def _evaluation_order(self, criteria: list[Criterion]) -> tuple[Criterion, ...]:
+        index = {c.id: i for i, c in enumerate(criteria)}
+        return tuple(
+            self._order(criteria, lambda c: c.when.criteria(), lambda c: ("criteria", index[c.id], "when"), "criterion")
+        )
+
+    def _outcomes(self, vocabulary: Vocabulary) -> tuple[list[Outcome], Outcome]:
+        outcomes = []
+        for index, o in enumerate(self.data["outcomes"]):
+            when = self._compile(o["when"], vocabulary, ("outcomes", index, "when"))
+            outcomes.append(
+                Outcome(
+                    o["id"],
+                    o["title"],
+                    Severity.parse(o["severity"]),
+                    when or _never(),
+                    o.get("description", "").strip(),
+                )
+            )
+        d = self.data["default_outcome"]
+        default = Outcome(d["id"], d["title"], Severity.parse(d["severity"]), None, d.get("description", "").strip())
+        self._duplicates([o.id for o in outcomes] + [default.id], "outcomes", "outcome")
+        for index in range(1, len(outcomes)):
+            before, after = outcomes[index - 1], outcomes[index]
+            if after.severity > before.severity:
+                self.fail(
+                    ("outcomes", index, "severity"),
+                    f"gates run from most to least cautious: '{after.id}' "
+                    f"({after.severity.label}) cannot follow '{before.id}' ({before.severity.label})",
+                )
+        cautious = [o.severity for o in outcomes if o.severity > Severity.NONE]
+        if cautious and default.severity > min(cautious):
+            self.fail(
+                ("default_outcome", "severity"),
+                f"the default outcome ({default.severity.label}) must not be "
+                f"more cautious than any gate that can fire on an unsure answer ({min(cautious).label})",
+            )
+        return outcomes, default
+
+    def _check_keys(
+        self, outcomes: list[Outcome], default: Outcome, questions: list[Question], criteria: list[Criterion]
+    ) -> None:
+        outcome_ids = {o.id for o in outcomes} | {default.id}
+        for section in ("routing", "clocks"):
+            for key in self.data.get(section, {}):
+                if key not in outcome_ids:
+                    self.fail((section, key), f"unknown outcome '{key}'")
+        question_ids, criterion_ids = {q.id for q in questions}, {c.id for c in criteria}
+        for index, example in enumerate(self.data.get("examples", [])):
+            for qid in example["answers"]:
+                if qid not in question_ids:
+                    self.fail(("examples", index, "answers", qid), f"unknown question '{qid}'")
+            if example["expect"] not in outcome_ids:
+                self.fail(("examples", index, "expect"), f"unknown outcome '{example['expect']}'")
+            for cid in example.get("expect_criteria", []):
+                if cid not in criterion_ids:
+                    self.fail(("examples", index, "expect_criteria"), f"unknown criterion '{cid}'")
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def _compile(self, data: Any, vocabulary: Vocabulary, path: tuple[Any, ...]) -> Condition | None:
+        if data is None:
+            return None
+        try:
+            return compile_condition(data, vocabulary)
+        except ConditionError as error:
+            self.fail((*path, *error.path), str(error))
+            return None
+
+    def _duplicates(self, ids: list[str], section: str, noun: str) -> None:
+        seen: set[str] = set()
+        for index, ident in enumerate(ids):
+            if ident in seen:
+                self.fail(
+                    (section, index, "id") if index < len(self.data.get(section, [])) else ("default_outcome", "id"),
+                    f"duplicate {noun} id '{ident}'",
+                )
+            seen.add(ident)
+
+    def _order(self, items: list, deps: Callable[[Any], set[str]], where: Callable[[Any], tuple], noun: str) -> list:
+        """Dependencies first; a cycle is reported once, with its members."""
+        by_id = {item.id: item for item in items}
+        ordered, state = [], {}
+
+        def visit(item: Any, trail: list[str]) -> None:
+            if state.get(item.id) == "done":
+                return
+            if state.get(item.id) == "active":
+                cycle = " → ".join([*trail[trail.index(item.id) :], item.id])
+                self.fail(where(item), f"{noun} cycle: {cycle}")
+                return
+            state[item.id] = "active"
+            for dep in sorted(deps(item)):
+                if dep in by_id:
+                    visit(by_id[dep], [*trail, item.id])
+            state[item.id] = "done"
+            ordered.append(item)
+
+        for item in items:
+            visit(item, [])
+        return ordered
+
+    def _digest(self, questions: dict[str, dict], lists_used: set[str]) -> str:
+        content = {k: v for k, v in self.data.items() if k != "examples"}
+        content["questions"] = [questions[qid] for qid in sorted(questions)]
+        content["lists"] = {list_id: self.lists[list_id] for list_id in sorted(lists_used) if list_id in self.lists}
+        text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _never() -> Condition:
+    return Condition(lambda _context: False, "never", "question")

@@ -1,0 +1,213 @@
+"""The compiled form of a criteria set and the result of screening. Pure data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+from portal.criteria.conditions import Condition
+
+
+class Severity(IntEnum):
+    """How cautious an outcome is; gates are ordered from most to least cautious."""
+
+    NONE = 0
+    INFO = 1
+    LOW = 2
+    MEDIUM = 3
+    HIGH = 4
+    PROHIBITED = 5
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        return cls[text.upper()]
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+POLICY_STATUSES = ("in_force", "superseded", "provisional", "voluntary")
+QUESTION_TYPES = ("yes_no_unsure", "single_choice", "multiple_choice", "text", "number", "date", "attestation")
+UNSURE = "unsure"
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    text: str
+    type: str
+    help: str = ""
+    choices: tuple[Choice, ...] = ()
+    allow_unsure: bool = False
+    required: bool = True
+    show_if: Condition | None = None
+    shared: bool = False  # defined in review_criteria/questions/, answered once for every set
+
+
+@dataclass(frozen=True, slots=True)
+class HumanJudgment:
+    question: str
+    by: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    id: str
+    title: str
+    when: Condition
+    weight: int
+    human_judgment: HumanJudgment | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    id: str
+    title: str
+    severity: Severity
+    when: Condition | None = None  # None for the default outcome
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    kind: str
+    title: str
+    due_days: int
+    owner: str
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    name: str
+    answers: dict[str, Any]
+    expect: str
+    expect_criteria: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    id: str
+    title: str
+    version: int
+    policy_status: str
+    jurisdiction: str
+    effective_from: str | None
+    effective_until: str | None
+    sources: tuple[dict[str, str], ...]
+    summary: str
+    questions: tuple[Question, ...]  # in display order, shared ones included
+    criteria: tuple[Criterion, ...]  # in evaluation order (references resolved first)
+    outcomes: tuple[Outcome, ...]  # gates, most cautious first
+    default_outcome: Outcome
+    routing: dict[str, tuple[str, ...]]
+    clocks: dict[str, tuple[Clock, ...]]
+    examples: tuple[Example, ...]
+    digest: str
+    path: str
+    question_order: tuple[Question, ...] = field(default=())  # show_if dependencies first
+
+    @property
+    def optional_questions(self) -> tuple[str, ...]:
+        return tuple(q.id for q in self.questions if not q.required)
+
+    def outcome(self, outcome_id: str) -> Outcome:
+        if outcome_id == self.default_outcome.id:
+            return self.default_outcome
+        return next(o for o in self.outcomes if o.id == outcome_id)
+
+    @property
+    def all_outcomes(self) -> tuple[Outcome, ...]:
+        return (*self.outcomes, self.default_outcome)
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One leaf of a condition as the engine evaluated it: what it says and whether it held."""
+
+    text: str
+    value: bool | None  # None: it depends on an "unsure" or missing answer
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    criterion_id: str
+    title: str
+    triggered: bool
+    via_unsure: bool  # triggered only because an answer was "unsure" or missing
+    weight: int
+    answers: tuple[tuple[str, Any], ...]  # the answers the criterion looked at
+    clauses: tuple[Clause, ...]
+    human_judgment: HumanJudgment | None
+
+
+@dataclass(frozen=True, slots=True)
+class Screening:
+    """What the engine says about one proposal under one set. Provisional: people decide."""
+
+    set_id: str
+    set_version: int
+    set_digest: str
+    engine_version: str
+    outcome_id: str
+    outcome_title: str
+    severity: Severity
+    outcome_via_unsure: bool
+    outcome_clauses: tuple[Clause, ...]
+    score: int  # triage priority 0-100, never a determination
+    findings: tuple[Finding, ...]
+    required_judgments: tuple[tuple[str, HumanJudgment], ...]  # (criterion id, judgment)
+    missing: tuple[str, ...]  # visible questions without an answer
+    unsure: tuple[str, ...]  # visible questions answered "unsure"
+    hidden: tuple[str, ...]  # questions that did not apply
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "set_id": self.set_id,
+            "set_version": self.set_version,
+            "set_digest": self.set_digest,
+            "engine_version": self.engine_version,
+            "outcome": {
+                "id": self.outcome_id,
+                "title": self.outcome_title,
+                "severity": self.severity.label,
+                "via_unsure": self.outcome_via_unsure,
+                "clauses": [_clause(c) for c in self.outcome_clauses],
+            },
+            "score": self.score,
+            "findings": [
+                {
+                    "criterion": f.criterion_id,
+                    "title": f.title,
+                    "triggered": f.triggered,
+                    "via_unsure": f.via_unsure,
+                    "weight": f.weight,
+                    "answers": [[q, a] for q, a in f.answers],
+                    "clauses": [_clause(c) for c in f.clauses],
+                    "human_judgment": _judgment(f.human_judgment),
+                }
+                for f in self.findings
+            ],
+            "required_judgments": [{"criterion": cid, **_judgment(j)} for cid, j in self.required_judgments],
+            "missing": list(self.missing),
+            "unsure": list(self.unsure),
+            "hidden": list(self.hidden),
+        }
+
+
+def _clause(clause: Clause) -> dict[str, Any]:
+    return {"text": clause.text, "value": clause.value}
+
+
+def _judgment(judgment: HumanJudgment | None) -> dict[str, Any] | None:
+    if judgment is None:
+        return None
+    return {"question": judgment.question, "by": list(judgment.by)}
