@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_ENV := PORTAL_DEMO=1
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-sqlite test-browser test-postgresql lint clean
+.PHONY: demo test test-sqlite test-browser test-postgresql lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ test-browser: $(STAMP)
 test-postgresql: $(STAMP)
 	@echo "=== test suite on PostgreSQL ==="
 	PORTAL_TEST_DB=postgresql $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+## make bench: the screening engine against hand-written rules (10,000 proposals); writes bench/results.json
+bench: $(STAMP)
+	$(BIN)/python -m bench.screening
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache test-artifacts

@@ -20,6 +20,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     load_config(app, overrides)
     _init_extensions(app)
+    from portal.screenings.registry import init_criteria
+
+    init_criteria(app)
     _register_blueprints(app)
     _register_cli(app)
     from portal.errors import register_error_pages
@@ -59,8 +62,9 @@ def _register_blueprints(app: Flask) -> None:
     from portal.home.views import bp as home_bp
     from portal.proposals import file_views, team_views, version_views  # noqa: F401 - routes on proposals.bp
     from portal.proposals.views import bp as proposals_bp
+    from portal.screenings.views import bp as screenings_bp
 
-    for blueprint in (home_bp, auth_bp, admin_bp, proposals_bp):
+    for blueprint in (home_bp, auth_bp, admin_bp, proposals_bp, screenings_bp):
         app.register_blueprint(blueprint)
 
 

@@ -19,6 +19,7 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,
     "DATABASE_URL": None,  # defaults to SQLite in the instance folder
     "ATTACHMENT_DIR": None,  # defaults to <instance>/attachments
+    "CRITERIA_DIR": str(ROOT / "review_criteria"),
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,  # bytes per request; larger uploads get the 413 page
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
     "LOGIN_THROTTLE": "10 per 15 minutes",  # failed sign-ins per e-mail address

@@ -32,7 +32,7 @@ def test_seed_creates_a_dozen_proposals_in_several_states(app):
     _seed(app)
     states = dict(db.session.execute(select(Proposal.state, func.count()).group_by(Proposal.state)).all())
     assert sum(states.values()) == 12
-    assert {"draft", "submitted", "withdrawn"} <= set(states)
+    assert {"draft", "screened", "withdrawn"} <= set(states)
     assert db.session.scalar(select(func.max(ProposalVersion.number))) >= 3  # amendments exist
 
 

@@ -122,11 +122,13 @@ class SetBuilder:
         elif "choices" in question or "list" in question:
             self.fail(path, f"a {question['type']} question takes no choices")
 
-    def _labels(self, question: dict) -> dict[str, str]:
+    def _declared_choices(self, question: dict) -> dict[str, str]:
         if "list" in question:
-            labels = dict(self._list_labels(question["list"]))
-        else:
-            labels = {c["id"]: c["label"] for c in question.get("choices", [])}
+            return dict(self._list_labels(question["list"]))
+        return {c["id"]: c["label"] for c in question.get("choices", [])}
+
+    def _labels(self, question: dict) -> dict[str, str]:
+        labels = self._declared_choices(question)
         if question.get("allow_unsure") or question["type"] == "yes_no_unsure":
             labels["unsure"] = UNSURE_LABEL
         if question["type"] == "yes_no_unsure":
@@ -140,13 +142,15 @@ class SetBuilder:
     def _questions(self, raw: dict[str, dict], vocabulary: Vocabulary) -> list[Question]:
         questions = []
         positions = {item.get("use", item.get("id")): i for i, item in enumerate(self.data["questions"])}
+        # Applicability is settled before any criterion is evaluated, so show_if may not name criteria.
+        questions_only = Vocabulary(vocabulary.questions, vocabulary.lists, {})
         for qid, q in raw.items():
-            show_if = self._compile(q.get("show_if"), vocabulary, ("questions", positions[qid], "show_if"))
-            choices = tuple(Choice(k, v) for k, v in self._labels(q).items() if k not in ("unsure", "yes", "no"))
+            show_if = self._compile(q.get("show_if"), questions_only, ("questions", positions[qid], "show_if"))
+            choices = tuple(Choice(k, v) for k, v in self._declared_choices(q).items())
             questions.append(
                 Question(
                     id=qid,
-                    text=q["text"],
+                    text=" ".join(q["text"].split()),
                     type=q["type"],
                     help=q.get("help", "").strip(),
                     choices=choices,
@@ -181,7 +185,9 @@ class SetBuilder:
                     title=c["title"],
                     when=when or _never(),
                     weight=c["weight"],
-                    human_judgment=HumanJudgment(judgment["question"], tuple(judgment["by"])) if judgment else None,
+                    human_judgment=HumanJudgment(" ".join(judgment["question"].split()), tuple(judgment["by"]))
+                    if judgment
+                    else None,
                     description=c.get("description", "").strip(),
                 )
             )
@@ -235,10 +241,15 @@ class SetBuilder:
                 if key not in outcome_ids:
                     self.fail((section, key), f"unknown outcome '{key}'")
         question_ids, criterion_ids = {q.id for q in questions}, {c.id for c in criteria}
+        by_id = {q.id: q for q in questions}
         for index, example in enumerate(self.data.get("examples", [])):
-            for qid in example["answers"]:
+            for qid, answer in example["answers"].items():
                 if qid not in question_ids:
                     self.fail(("examples", index, "answers", qid), f"unknown question '{qid}'")
+                    continue
+                bad = _invalid_values(by_id[qid], answer)
+                if bad:
+                    self.fail(("examples", index, "answers", qid), f"{bad} is not an answer question '{qid}' accepts")
             if example["expect"] not in outcome_ids:
                 self.fail(("examples", index, "expect"), f"unknown outcome '{example['expect']}'")
             for cid in example.get("expect_criteria", []):
@@ -294,6 +305,21 @@ class SetBuilder:
         content["lists"] = {list_id: self.lists[list_id] for list_id in sorted(lists_used) if list_id in self.lists}
         text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _invalid_values(question: Question, answer: Any) -> list[Any]:
+    """The parts of an example answer that the question could never receive from the form."""
+    if question.type == "yes_no_unsure":
+        return [] if answer in ("yes", "no", "unsure") else [answer]
+    if question.type == "attestation":
+        return [] if answer == "yes" else [answer]
+    if question.type not in CHOICE_TYPES:
+        return []
+    allowed = {c.id for c in question.choices} | ({"unsure"} if question.allow_unsure else set())
+    values = answer if question.type == "multiple_choice" and isinstance(answer, list) else [answer]
+    if question.type == "multiple_choice" and not isinstance(answer, list):
+        return [answer]
+    return [v for v in values if v not in allowed]
 
 
 def _never() -> Condition:

@@ -222,6 +222,10 @@ def _membership(question_id: str, wanted: frozenset[str], *, multiple: bool) -> 
             answer = context.answers.get(question_id)
             if not answer:
                 return None
+            if isinstance(answer, str):
+                answer = (answer,)  # one choice sent as text
+            elif not isinstance(answer, list | tuple):
+                return None
             if not wanted.isdisjoint(answer):
                 return True
             return None if UNSURE in answer else False
@@ -232,8 +236,8 @@ def _membership(question_id: str, wanted: frozenset[str], *, multiple: bool) -> 
         if question_id in context.hidden:
             return False
         answer = context.answers.get(question_id)
-        if answer is None or answer == "":
-            return None
+        if not isinstance(answer, str) or answer == "":
+            return None  # missing, or not a single value: nothing definite can be said
         if answer == UNSURE and not unsure_counts:
             return None
         return answer in wanted
@@ -242,11 +246,12 @@ def _membership(question_id: str, wanted: frozenset[str], *, multiple: bool) -> 
 
 
 def _answered_leaf(question_id: str, expected: bool, subject: str) -> Condition:
+    """Always definite. A question that does not apply, or an optional one left blank, is not answered."""
+
     def answered(context: Context) -> Value:
-        if question_id in context.hidden:
-            return False
         answer = context.answers.get(question_id)
-        return (answer is not None and answer != "" and answer != []) == expected
+        is_answered = question_id not in context.hidden and answer is not None and answer != "" and answer != []
+        return is_answered == expected
 
     return Condition(
         answered, f"{subject} is {'answered' if expected else 'not answered'}", "question", question=question_id

@@ -16,14 +16,7 @@ ENGINE_VERSION = "1"
 
 
 def screen(criteria_set: CriteriaSet, answers: Mapping[str, Any]) -> Screening:
-    context = Context(answers)
-    for question in criteria_set.optional_questions:
-        if _blank(answers.get(question)):
-            context.hidden.add(question)  # an optional question left empty does not apply
-    for question in criteria_set.question_order:
-        # A question applies unless its show_if is definitely false; "unsure" keeps it shown.
-        if question.show_if is not None and question.show_if.fn(context) is False:
-            context.hidden.add(question.id)
+    context, _shown = _applicability(criteria_set, answers)
     missing, unsure = _unanswered_and_unsure(criteria_set, context)
     findings = tuple(_finding(criterion, context) for criterion in criteria_set.criteria)
     outcome, via_unsure = _outcome(criteria_set, context)
@@ -48,6 +41,37 @@ def screen(criteria_set: CriteriaSet, answers: Mapping[str, Any]) -> Screening:
         unsure=unsure,
         hidden=tuple(q.id for q in criteria_set.questions if q.id in context.hidden),
     )
+
+
+def applicable_questions(criteria_set: CriteriaSet, answers: Mapping[str, Any]) -> set[str]:
+    """The questions a form should show now: a follow-up appears once its gate is answered yes or unsure."""
+    return _applicability(criteria_set, answers, blank_hides_follow_ups=True)[1]
+
+
+def unanswered_questions(criteria_set: CriteriaSet, answers: Mapping[str, Any]) -> list[str]:
+    """Required questions a form shows now that have no answer yet; none left means ready to submit."""
+    shown = applicable_questions(criteria_set, answers)
+    return [q.id for q in criteria_set.questions if q.id in shown and q.required and _blank(answers.get(q.id))]
+
+
+def _applicability(
+    criteria_set: CriteriaSet, answers: Mapping[str, Any], *, blank_hides_follow_ups: bool = False
+) -> tuple[Context, set[str]]:
+    context = Context(answers)
+    blank_that_hides = (
+        [q.id for q in criteria_set.questions] if blank_hides_follow_ups else criteria_set.optional_questions
+    )
+    for question in blank_that_hides:
+        if _blank(answers.get(question)):
+            context.hidden.add(question)  # an optional question left empty does not apply
+    shown = set()
+    for question in criteria_set.question_order:
+        # A question applies unless its show_if is definitely false; "unsure" keeps it shown.
+        if question.show_if is not None and question.show_if.fn(context) is False:
+            context.hidden.add(question.id)
+        else:
+            shown.add(question.id)
+    return context, shown
 
 
 def _unanswered_and_unsure(criteria_set: CriteriaSet, context: Context) -> tuple[tuple[str, ...], tuple[str, ...]]:

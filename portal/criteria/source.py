@@ -97,7 +97,21 @@ def read_yaml(path: Path, name: str) -> tuple[SourceFile | None, list[Problem]]:
     return SourceFile(name, _plain(data), lines), []
 
 
-def _walk(node: yaml.Node, path: KeyPath, lines: dict, problems: list[Problem], name: str) -> None:
+def _walk(
+    node: yaml.Node, path: KeyPath, lines: dict, problems: list[Problem], name: str, seen: set[int] | None = None
+) -> None:
+    seen = set() if seen is None else seen
+    if id(node) in seen:  # an alias: criteria files spell everything out, and aliases can recurse or explode
+        problems.append(
+            Problem(
+                name,
+                path,
+                node.start_mark.line + 1,
+                "YAML anchors and aliases are not allowed in criteria files; write the value out",
+            )
+        )
+        return
+    seen.add(id(node))
     lines.setdefault(path, node.start_mark.line + 1)
     if node.tag not in PLAIN_TAGS:
         problems.append(
@@ -110,13 +124,29 @@ def _walk(node: yaml.Node, path: KeyPath, lines: dict, problems: list[Problem], 
         )
         return
     if isinstance(node, yaml.MappingNode):
+        keys: set[str] = set()
         for key_node, value_node in node.value:
+            if key_node.tag not in PLAIN_TAGS or not isinstance(key_node, yaml.ScalarNode):
+                what = f"unsupported YAML tag {key_node.tag} on a key" if key_node.tag not in PLAIN_TAGS else "a key"
+                problems.append(
+                    Problem(
+                        name,
+                        path,
+                        key_node.start_mark.line + 1,
+                        f"{what}: keys must be plain words, not lists, mappings or tagged values",
+                    )
+                )
+                continue
             key = key_node.value
+            if key in keys:
+                problems.append(Problem(name, (*path, key), key_node.start_mark.line + 1, f"duplicate key '{key}'"))
+                continue
+            keys.add(key)
             lines[(*path, key)] = key_node.start_mark.line + 1
-            _walk(value_node, (*path, key), lines, problems, name)
+            _walk(value_node, (*path, key), lines, problems, name, seen)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, (*path, index), lines, problems, name)
+            _walk(item, (*path, index), lines, problems, name, seen)
 
 
 def _yaml_problem(name: str, error: yaml.YAMLError) -> Problem:

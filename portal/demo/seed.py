@@ -10,14 +10,32 @@ from sqlalchemy import select
 from portal.auth import operations as accounts
 from portal.auth.models import User
 from portal.auth.roles import Role
+from portal.demo.answers import demo_answers
 from portal.demo.pdf import simple_pdf
 from portal.extensions import db
 from portal.institutions.models import Institution
 from portal.institutions.operations import add_department, create_institution
 from portal.proposals import operations as proposals
 from portal.proposals.fields import TeamRole
+from portal.screenings.operations import set_criteria_set_active
+from portal.screenings.queries import active_sets_for, display_order
+from portal.screenings.registry import all_sets
 
 DEMO_INSTITUTION = "Northbridge University (fictional)"
+# Every shipped set except the legacy 2012/2014 policy, which an institution would apply only by choice.
+DEMO_INACTIVE_SETS = {"usg-durc-2014"}
+# Screening answers that make the demo show more than "out of scope" (all fictional, policy level only).
+DEMO_PROFILES: dict[str, dict] = {
+    "Community clinic surveillance of seasonal respiratory illness (observational)": {
+        "agents.works_with_agents": "yes",
+        "agents.groups": ["unsure"],
+    },
+    "Literature triage with machine learning for biosafety review offices": {"ai.uses_bio_ai_tools": "yes"},
+    "Wastewater monitoring of antimicrobial resistance trends": {
+        "agents.works_with_agents": "yes",
+        "agents.groups": ["none_of_these"],
+    },
+}
 DEMO_PASSWORD = "northbridge-demo-2026"  # noqa: S105 - printed for the demo on purpose
 
 
@@ -118,6 +136,9 @@ def seed_demo() -> list[DemoUser]:
     """Create the demo institution, users and proposals; the caller commits."""
     institution = create_institution(DEMO_INSTITUTION, "NBU", "Fictional Republic", actor=None)
     departments = {name: add_department(institution, name, actor=None) for name in DEPARTMENTS}
+    for criteria_set in display_order(all_sets().values()):
+        if criteria_set.id not in DEMO_INACTIVE_SETS:
+            set_criteria_set_active(institution, criteria_set, True, actor=None)
     users = [
         accounts.create_user(
             email=u.email,
@@ -167,6 +188,8 @@ def _seed_proposal(users: list[User], pi: User, title: str, topic: str, fate: st
         [f"Research plan: {title}", "Fictional demonstration document.", "High-level description only; no protocols."]
     )
     proposals.add_attachment(proposal, filename="research-plan.pdf", content=plan, directory=directory, actor=actor)
+    criteria_sets = active_sets_for(pi.institution_id)
+    proposals.record_screening_answers(proposal, demo_answers(criteria_sets, DEMO_PROFILES.get(title, {})), actor=actor)
     if fate in ("draft", "prepared"):
         return
     if fate == "withdrawn":
@@ -189,4 +212,11 @@ def _seed_proposal(users: list[User], pi: User, title: str, topic: str, fate: st
 
 
 def _sign(proposal: object, pi: User) -> None:
-    proposals.submit_proposal(proposal, actor=pi, password=DEMO_PASSWORD, printed_name=pi.name, attested=True)
+    proposals.submit_proposal(
+        proposal,
+        actor=pi,
+        password=DEMO_PASSWORD,
+        printed_name=pi.name,
+        attested=True,
+        criteria_sets=active_sets_for(pi.institution_id),
+    )

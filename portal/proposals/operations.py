@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from portal.audit.canonical import canonical_json, sha256_hex
@@ -11,6 +12,7 @@ from portal.audit.operations import record
 from portal.auth.models import User
 from portal.auth.roles import Role
 from portal.clock import utcnow
+from portal.criteria.model import CriteriaSet
 from portal.errors import InvalidTransitionError, PortalError
 from portal.extensions import db
 from portal.proposals.attachments import clean_display_name, inspect_pdf, store_file
@@ -25,6 +27,7 @@ from portal.proposals.models import (
 )
 from portal.proposals.snapshot import take_snapshot
 from portal.proposals.states import EDIT_STEPS, ProposalState, Step, TransitionRefused, next_state
+from portal.screenings.operations import record_screenings
 from portal.signatures.operations import sign
 
 EDITABLE_FIELDS = frozenset(spec.name for spec in FIELDS)
@@ -177,17 +180,39 @@ def latest_snapshot(proposal: Proposal) -> dict[str, Any] | None:
     return json.loads(proposal.versions[-1].snapshot) if proposal.versions else None
 
 
+def record_screening_answers(proposal: Proposal, answers: dict[str, Any], *, actor: User) -> list[str]:
+    """Replace the working copy's screening answers (keyed by question id); returns the changed ids."""
+    _require_editable(proposal)
+    before = json.loads(proposal.screening_answers or "{}")
+    changed = sorted(k for k in set(before) | set(answers) if before.get(k) != answers.get(k))
+    if changed:
+        proposal.screening_answers = canonical_json(answers)
+        proposal.updated_at = utcnow()
+        record("proposal.screening_answered", actor=actor, target=proposal, data={"questions": changed})
+    return changed
+
+
 def submit_proposal(
-    proposal: Proposal, *, actor: User, password: str, printed_name: str, attested: bool
+    proposal: Proposal,
+    *,
+    actor: User,
+    password: str,
+    printed_name: str,
+    attested: bool,
+    criteria_sets: Sequence[CriteriaSet] | None = None,
 ) -> ProposalVersion:
-    """Sign and freeze the working copy as the next version (submission, amendment or resubmission)."""
+    """Sign and freeze the working copy as the next version (submission, amendment or resubmission).
+
+    With `criteria_sets` (the institution's active sets) the new version is screened under each of them
+    in the same transaction, and a submission moves on to "screened".
+    """
     if actor.id != proposal.pi_id:
         raise ProposalError("Only the principal investigator can sign and submit this proposal.")
     step = EDIT_STEPS.get(proposal.state_enum)
     if step is None:
         next_state(proposal.state_enum, Step.SUBMIT)  # raises with the lifecycle's own message
     snapshot = take_snapshot(proposal)
-    missing = missing_items(snapshot)
+    missing = missing_items(snapshot, criteria_sets or ())
     if missing:
         raise ProposalError("The proposal is not complete yet: " + " ".join(missing))
     previous = latest_snapshot(proposal)
@@ -225,6 +250,10 @@ def submit_proposal(
             "attachments": [a["sha256"] for a in snapshot["attachments"]],
         },
     )
+    if criteria_sets is not None:
+        record_screenings(version, criteria_sets, actor=actor)
+        if proposal.state_enum is ProposalState.SUBMITTED:
+            change_state(proposal, Step.SCREEN, actor=None)
     return version
 
 

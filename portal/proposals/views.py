@@ -15,7 +15,7 @@ from portal.errors import PortalError
 from portal.extensions import db
 from portal.proposals import operations as ops
 from portal.proposals import permissions as can
-from portal.proposals.completeness import missing_items
+from portal.proposals.completeness import missing_items, unanswered_screening_questions
 from portal.proposals.fields import FIELDS, display_value
 from portal.proposals.forms import (
     AttachmentForm,
@@ -29,6 +29,7 @@ from portal.proposals.forms import (
 from portal.proposals.models import Proposal
 from portal.proposals.snapshot import take_snapshot
 from portal.proposals.states import EDIT_STEPS, Step
+from portal.screenings.queries import active_sets_for, screenings_for_version
 from portal.signatures.operations import SignatureRefused, record_refused_signature
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
@@ -84,12 +85,16 @@ def detail(proposal_id: int):  # noqa: ANN201
     proposal = load_proposal(proposal_id)
     working = take_snapshot(proposal)
     latest = ops.latest_snapshot(proposal)
+    criteria_sets = active_sets_for(proposal.institution_id)
     return render_template(
         "proposals/detail.html",
         proposal=proposal,
         fields=FIELDS,
         display_value=display_value,
-        missing=missing_items(working),
+        missing=missing_items(working, criteria_sets),
+        criteria_sets=criteria_sets,
+        unanswered=unanswered_screening_questions(working, criteria_sets),
+        screenings=screenings_for_version(proposal.versions[-1].id) if proposal.versions else [],
         versions=proposal.versions,
         unsubmitted_changes=latest is not None
         and sha256_hex(latest) != sha256_hex(working)
@@ -136,7 +141,8 @@ def submit(proposal_id: int):  # noqa: ANN201
         abort(403)
     form = SubmitForm()
     step = EDIT_STEPS[proposal.state_enum]
-    missing = missing_items(take_snapshot(proposal))
+    criteria_sets = active_sets_for(proposal.institution_id)
+    missing = missing_items(take_snapshot(proposal), criteria_sets)
     if form.validate_on_submit():
         try:
             version = ops.submit_proposal(
@@ -145,6 +151,7 @@ def submit(proposal_id: int):  # noqa: ANN201
                 password=form.password.data,
                 printed_name=form.printed_name.data,
                 attested=form.attest.data,
+                criteria_sets=criteria_sets,
             )
         except SignatureRefused as refusal:
             db.session.rollback()

@@ -461,7 +461,7 @@ def test_pi_signs_and_submits_version_1(app, factory):
     assert snapshot["attachments"][0]["size"] == len(content)
 
     stored = reload(Proposal, proposal.id)
-    assert stored.state == "submitted"
+    assert stored.state == "screened"  # screened at once, under the sets the institution applies (none here)
     assert stored.version_count == 1
     assert stored.submitted_at is not None
 
@@ -480,6 +480,7 @@ def test_pi_signs_and_submits_version_1(app, factory):
     assert event_data(created[0])["content_sha256"] == version.content_sha256
     assert event_data(created[0])["attachments"] == [hashlib.sha256(content).hexdigest()]
     assert event_data(events("proposal.submit")[0]) == {"from": "draft", "to": "submitted"}
+    assert event_data(events("proposal.screen")[0]) == {"from": "submitted", "to": "screened"}
 
     page = text(client.get(f"/proposals/{proposal.id}/versions/1"))
     assert "Grace Fictional" in page
@@ -602,7 +603,7 @@ def test_amendment_makes_version_2_and_the_diff_shows_it(app, factory):
     assert "amendment submitted as principal investigator" == versions[2].signature.meaning
     assert json.loads(versions[2].snapshot)["fields"]["aims"] == "To exercise the new portal."
     assert json.loads(versions[1].snapshot)["fields"]["aims"] == old_aims  # earlier versions never change
-    assert reload(Proposal, proposal.id).state == "submitted"
+    assert reload(Proposal, proposal.id).state == "screened"
     assert reload(Proposal, proposal.id).version_count == 3
 
     # Signing again with nothing changed makes no version.
