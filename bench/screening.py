@@ -164,9 +164,8 @@ J_C1 = HumanJudgment(
     ("ire", "funding_agency"),
 )
 J_C2 = HumanJudgment(
-    # The file writes this with `>`, a folded scalar, which keeps the final newline; the engine keeps it too.
     "Is the research reasonably anticipated to develop, use or transfer a PEPP, or an eradicated or extinct PPP, "
-    "that may pose a significant threat to public health, the capacity of health systems, or national security?\n",
+    "that may pose a significant threat to public health, the capacity of health systems, or national security?",
     ("ire", "funding_agency"),
 )
 J_X_UNANTICIPATED = HumanJudgment(

@@ -189,6 +189,7 @@ class SetBuilder:
                     if judgment
                     else None,
                     description=c.get("description", "").strip(),
+                    question_ids=tuple(sorted(when.questions())) if when else (),
                 )
             )
         return criteria

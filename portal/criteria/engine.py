@@ -98,9 +98,7 @@ def _finding(criterion: Any, context: Context) -> Finding:
         triggered=triggered,
         via_unsure=value is None,
         weight=criterion.weight,
-        answers=tuple(
-            (qid, context.answers.get(qid)) for qid in sorted(criterion.when.questions()) if qid not in context.hidden
-        ),
+        answers=tuple((qid, context.answers.get(qid)) for qid in criterion.question_ids if qid not in context.hidden),
         clauses=_clauses(criterion.when, context) if triggered else (),
         human_judgment=criterion.human_judgment,
     )

@@ -66,6 +66,7 @@ class Criterion:
     weight: int
     human_judgment: HumanJudgment | None = None
     description: str = ""
+    question_ids: tuple[str, ...] = ()  # the questions `when` looks at, sorted once at load
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,4 +146,4 @@ class ProposalVersion(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    signature: Mapped[Signature] = relationship()
+    signature: Mapped[Signature] = relationship(lazy="joined")  # listed with every version: no query per row
