@@ -26,6 +26,13 @@ def record_screenings(
     rows = []
     for criteria_set in criteria_sets:
         result = screen(criteria_set, answers)
+        stored = result.to_dict()
+        # Routing and clocks as the set said when it screened, so later versions of the set change nothing here.
+        stored["routing"] = list(criteria_set.routing.get(result.outcome_id, ()))
+        stored["clocks"] = [
+            {"kind": c.kind, "title": c.title, "due_days": c.due_days, "owner": c.owner}
+            for c in criteria_set.clocks.get(result.outcome_id, ())
+        ]
         row = Screening(
             proposal_id=version.proposal_id,
             version_id=version.id,
@@ -37,7 +44,7 @@ def record_screenings(
             severity=result.severity.label,
             via_unsure=result.outcome_via_unsure,
             score=result.score,
-            result=canonical_json(result.to_dict()),
+            result=canonical_json(stored),
         )
         db.session.add(row)
         record(
@@ -67,6 +74,8 @@ def set_criteria_set_active(
             InstitutionCriteriaSet.institution_id == institution.id, InstitutionCriteriaSet.set_id == criteria_set.id
         )
     )
+    if row is None and not active:
+        return  # never applied: nothing to stop
     if row is None:
         row = InstitutionCriteriaSet(institution_id=institution.id, set_id=criteria_set.id)
         db.session.add(row)

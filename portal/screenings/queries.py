@@ -44,7 +44,7 @@ def screenings_for_version(version_id: int) -> list[dict[str, Any]]:
         criteria_set = sets.get(row.set_id)
         result["set_title"] = criteria_set.title if criteria_set else row.set_id
         result["policy_status"] = criteria_set.policy_status if criteria_set else None
-        result["routing"] = list(criteria_set.routing.get(row.outcome_id, ())) if criteria_set else []
+        result.setdefault("routing", [])
         result["recorded_at"] = row.created_at
         results.append(result)
     return results
