@@ -59,12 +59,14 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
     from portal.auth.views import bp as auth_bp
+    from portal.committees.views import bp as committees_bp
     from portal.home.views import bp as home_bp
     from portal.proposals import file_views, team_views, version_views  # noqa: F401 - routes on proposals.bp
     from portal.proposals.views import bp as proposals_bp
+    from portal.routing.views import bp as routing_bp
     from portal.screenings.views import bp as screenings_bp
 
-    for blueprint in (home_bp, auth_bp, admin_bp, proposals_bp, screenings_bp):
+    for blueprint in (home_bp, auth_bp, admin_bp, proposals_bp, screenings_bp, committees_bp, routing_bp):
         app.register_blueprint(blueprint)
 
 

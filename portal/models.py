@@ -2,6 +2,8 @@
 
 from portal.audit.models import AuditEvent
 from portal.auth.models import Invitation, User, UserRole
+from portal.committees.models import Committee, CommitteeMember
+from portal.conflicts.models import ConflictDeclaration
 from portal.institutions.models import Department, Institution
 from portal.proposals.models import (
     Attachment,
@@ -10,9 +12,11 @@ from portal.proposals.models import (
     ProposalMember,
     ProposalVersion,
 )
+from portal.routing.models import ProposalCommittee
 from portal.signatures.models import Signature
 
 __all__ = [
+    "Committee", "CommitteeMember", "ConflictDeclaration", "ProposalCommittee",
     "Attachment",
     "AuditEvent",
     "Department",

@@ -9,7 +9,7 @@ from portal.auth.models import User
 from portal.auth.roles import Role
 from portal.demo.pdf import simple_pdf
 from portal.extensions import db
-from portal.institutions.models import Institution
+from portal.institutions.models import Department, Institution
 from portal.institutions.operations import add_department, create_institution
 from portal.proposals import operations as proposals
 from portal.proposals.models import Proposal
@@ -45,15 +45,21 @@ class Factory:
         email: str | None = None,
         name: str | None = None,
         password: str = PASSWORD,
+        department: Department | None = None,
     ) -> User:
+        """Investigators default to the first department, everyone else to the second, so that committee
+        staff are not conflicted by sharing the PI's department unless a test says so."""
         n = next(_counter)
         institution = institution or self.institution()
+        roles = list(roles) or [Role.INVESTIGATOR]
+        if department is None:
+            department = institution.departments[0 if Role.INVESTIGATOR in roles else 1]
         user = accounts.create_user(
             email=email or f"user{n}@example.org",
             name=name or f"Test User {n}",
             institution=institution,
-            department=institution.departments[0],
-            roles=list(roles) or [Role.INVESTIGATOR],
+            department=department,
+            roles=roles,
             password=password,
             actor=None,
         )

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from portal.auth.models import User
 from portal.auth.roles import AccountStatus, Role
+from portal.committees.models import Committee
 from portal.demo.seed import DEMO_PASSWORD, DEMO_USERS
 from portal.extensions import db
 from portal.proposals.models import Proposal, ProposalVersion
@@ -51,3 +52,18 @@ def test_every_demo_login_works(app):
         client = app.test_client()
         assert sign_in(client, user.email, DEMO_PASSWORD).headers["Location"].endswith("/dashboard")
         assert client.get("/dashboard").status_code == 200
+
+
+def test_seed_creates_two_committees_with_a_community_member(app):
+    _seed(app)
+    committees = {c.name: c for c in db.session.scalars(select(Committee))}
+    assert set(committees) == {"Institutional Review Entity", "Institutional Biosafety Committee"}
+    ire, ibc = committees["Institutional Review Entity"], committees["Institutional Biosafety Committee"]
+    assert (ire.kind, ire.quorum_percent, ire.require_non_scientist, ire.closed_review) == ("ire", 50, True, True)
+    assert {(m.user.email, m.role, m.non_scientist) for m in ire.members} == {
+        ("chair@northbridge.example", "chair", False),
+        ("reviewer@northbridge.example", "member", False),
+        ("community@northbridge.example", "member", True),
+    }
+    assert (ibc.kind, ibc.quorum_count) == ("ibc", 3)
+    assert {m.user.email for m in ibc.members} == {"reviewer@northbridge.example", "chair@northbridge.example"}

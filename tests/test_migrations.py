@@ -23,6 +23,12 @@ EXPECTED_TABLES = {
     "signatures",
     "audit_events",
     "alembic_version",
+    "screenings",
+    "institution_criteria_sets",
+    "committees",
+    "committee_members",
+    "conflict_declarations",
+    "proposal_committees",
 }
 
 

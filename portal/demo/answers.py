@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from portal.criteria.engine import unanswered_questions
+from portal.criteria.engine import applicable_questions, unanswered_questions
 from portal.criteria.model import CriteriaSet, Question
 
 REFLECTION = "A short reflection written for the fictional demo."
@@ -35,6 +35,13 @@ def demo_answers(criteria_sets: Sequence[CriteriaSet], profile: dict[str, Any]) 
     by_id = {q.id: q for s in criteria_sets for q in s.questions}
     for _ in range(50):
         open_ids = [qid for s in criteria_sets for qid in unanswered_questions(s, answers)]
+        # Optional reflections are written too, as a diligent investigator would.
+        open_ids += [
+            qid
+            for s in criteria_sets
+            for qid in applicable_questions(s, answers)
+            if qid not in answers and by_id[qid].type == "text"
+        ]
         if not open_ids:
             return answers
         for qid in open_ids:

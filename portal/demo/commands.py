@@ -23,4 +23,4 @@ def seed_command() -> None:
     click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
     for user in DEMO_USERS:
         roles = ", ".join(r.value for r in user.roles)
-        click.echo(f"  {user.email:<36} {user.name:<22} {roles}")
+        click.echo(f"  {user.email:<36} {user.name:<36} {roles}")

@@ -10,6 +10,8 @@ from sqlalchemy import select
 from portal.auth import operations as accounts
 from portal.auth.models import User
 from portal.auth.roles import Role
+from portal.committees import operations as committees
+from portal.committees.kinds import MemberRole
 from portal.demo.answers import demo_answers
 from portal.demo.pdf import simple_pdf
 from portal.extensions import db
@@ -17,6 +19,7 @@ from portal.institutions.models import Institution
 from portal.institutions.operations import add_department, create_institution
 from portal.proposals import operations as proposals
 from portal.proposals.fields import TeamRole
+from portal.proposals.models import Proposal
 from portal.screenings.operations import set_criteria_set_active
 from portal.screenings.queries import active_sets_for, display_order
 from portal.screenings.registry import all_sets
@@ -24,11 +27,13 @@ from portal.screenings.registry import all_sets
 DEMO_INSTITUTION = "Northbridge University (fictional)"
 # Every shipped set except the legacy 2012/2014 policy, which an institution would apply only by choice.
 DEMO_INACTIVE_SETS = {"usg-durc-2014"}
+TRIAGED_TITLE = "Community clinic surveillance of seasonal respiratory illness (observational)"
 # Screening answers that make the demo show more than "out of scope" (all fictional, policy level only).
 DEMO_PROFILES: dict[str, dict] = {
     "Community clinic surveillance of seasonal respiratory illness (observational)": {
         "agents.works_with_agents": "yes",
         "agents.groups": ["unsure"],
+        "durc24.cat1_outcomes": ["unsure"],
     },
     "Literature triage with machine learning for biosafety review offices": {"ai.uses_bio_ai_tools": "yes"},
     "Wastewater monitoring of antimicrobial resistance trends": {
@@ -56,6 +61,7 @@ DEMO_USERS = (
     DemoUser("coordinator@northbridge.example", "Maya Chen", (Role.COORDINATOR,), "Research Office"),
     DemoUser("governance@northbridge.example", "Robert Adeyemi", (Role.GOVERNANCE,), "Research Office"),
     DemoUser("admin@northbridge.example", "Ines Moreau", (Role.ADMIN,), "Research Office"),
+    DemoUser("community@northbridge.example", "Grace Whitfield (community member)", (Role.REVIEWER,), "Public Health"),
 )
 DEPARTMENTS = ("Microbiology", "Immunology", "Computational Biology", "Public Health", "Research Office")
 
@@ -161,9 +167,58 @@ def seed_demo() -> list[DemoUser]:
         affiliation_statement="Postdoctoral researcher in the Immunology department since September, "
         "supervised by Prof Jonas Berg; I will prepare proposals for our group.",
     )
+    _seed_committees(institution, {u.email: user for u, user in zip(DEMO_USERS, users, strict=True)})
     for pi_index, title, topic, fate in DEMO_PROPOSALS:
         _seed_proposal(users, users[pi_index], title, topic, fate)
+    _seed_triage(institution, coordinator=users[5])
     return list(DEMO_USERS)
+
+
+def _seed_triage(institution: Institution, *, coordinator: User) -> None:
+    """The coordinator has sent the proposal the screening referred to the review entity; the rest wait."""
+    from portal.routing.operations import triage_proposal
+    from portal.routing.queries import institution_committees, proposed_committees
+    from portal.screenings.queries import screenings_for_version
+
+    proposal = db.session.scalar(select(Proposal).where(Proposal.title == TRIAGED_TITLE))
+    proposed, _kinds = proposed_committees(
+        screenings_for_version(proposal.versions[-1].id), institution_committees(institution.id)
+    )
+    triage_proposal(proposal, proposed, proposed=proposed, reason="", actor=coordinator)
+
+
+def _seed_committees(institution: Institution, by_email: dict[str, User]) -> None:
+    chair = by_email["chair@northbridge.example"]
+    reviewer = by_email["reviewer@northbridge.example"]
+    community = by_email["community@northbridge.example"]
+    ire = committees.create_committee(
+        institution_id=institution.id,
+        settings={
+            "name": "Institutional Review Entity",
+            "kind": "ire",
+            "quorum_count": None,
+            "quorum_percent": 50,
+            "require_non_scientist": True,
+            "closed_review": True,
+        },
+        actor=None,
+    )
+    committees.add_member(ire, chair, role=MemberRole.CHAIR, expertise="public health, research ethics", actor=None)
+    committees.add_member(ire, reviewer, role=MemberRole.MEMBER, expertise="immunology, biosafety", actor=None)
+    committees.add_member(ire, community, role=MemberRole.MEMBER, non_scientist=True, actor=None)
+    ibc = committees.create_committee(
+        institution_id=institution.id,
+        settings={
+            "name": "Institutional Biosafety Committee",
+            "kind": "ibc",
+            "quorum_count": 3,
+            "quorum_percent": None,
+            "require_non_scientist": False,
+        },
+        actor=None,
+    )
+    committees.add_member(ibc, reviewer, role=MemberRole.MEMBER, expertise="immunology, biosafety", actor=None)
+    committees.add_member(ibc, chair, role=MemberRole.MEMBER, expertise="public health", actor=None)
 
 
 def _seed_proposal(users: list[User], pi: User, title: str, topic: str, fate: str) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.auth.models import User
 from portal.clock import utcnow
+from portal.conflicts.models import ConflictDeclaration
 from portal.extensions import db
 from portal.proposals.fields import ContainmentLevel, FundingSource, TeamRole
 from portal.proposals.states import ProposalState
@@ -72,6 +73,7 @@ class Proposal(db.Model):
     )
     attachments: Mapped[list[Attachment]] = relationship(order_by="Attachment.id")
     versions: Mapped[list[ProposalVersion]] = relationship(order_by="ProposalVersion.number")
+    conflict_declarations: Mapped[list[ConflictDeclaration]] = relationship(order_by="ConflictDeclaration.id")
 
     @property
     def state_enum(self) -> ProposalState:

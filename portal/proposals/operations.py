@@ -234,7 +234,7 @@ def submit_proposal(
         signature=signature,
         created_by_id=actor.id,
     )
-    db.session.add(version)
+    proposal.versions.append(version)  # keeps a loaded collection current within this transaction
     proposal.version_count = version.number
     if proposal.submitted_at is None:
         proposal.submitted_at = utcnow()

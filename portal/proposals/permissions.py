@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from portal.auth.roles import Role
+from portal.conflicts.rules import ProposalFacts, conflict_reasons
 from portal.proposals.states import EDIT_STEPS, OPEN_STATES, ProposalState
 
 if TYPE_CHECKING:
@@ -27,6 +28,19 @@ def is_on_team(user: User, proposal: Proposal) -> bool:
     return proposal.pi_id == user.id or any(m.user_id == user.id for m in proposal.members)
 
 
+def conflict_facts(proposal: Proposal) -> ProposalFacts:
+    declared: dict[int, tuple[str, ...]] = {}
+    for declaration in proposal.conflict_declarations:
+        declared[declaration.user_id] = (*declared.get(declaration.user_id, ()), declaration.reason)
+    return ProposalFacts(pi_id=proposal.pi_id, pi_department_id=proposal.pi.department_id,
+                         team_ids=frozenset(m.user_id for m in proposal.members), declared=declared)
+
+
+def is_conflicted(user: User, proposal: Proposal) -> bool:
+    """A conflict beats every role: chair, coordinator and admin included."""
+    return bool(conflict_reasons(user.id, user.department_id, conflict_facts(proposal)))
+
+
 def can_create_proposal(user: User | None) -> bool:
     return _active(user) and user.has_role(Role.INVESTIGATOR)
 
@@ -40,6 +54,7 @@ def can_view_proposal(user: User | None, proposal: Proposal) -> bool:
         user.institution_id == proposal.institution_id
         and user.has_role(*INSTITUTION_READERS)
         and proposal.state_enum is not ProposalState.DRAFT
+        and not is_conflicted(user, proposal)
     )
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.auth.models import User
+from portal.conflicts.queries import not_conflicted_clause
 from portal.extensions import db
 from portal.proposals.models import Proposal, ProposalMember
 from portal.proposals.permissions import INSTITUTION_READERS
@@ -26,7 +27,9 @@ def visible_proposals_clause(user: User) -> ColumnElement[bool]:
     if not user.has_role(*INSTITUTION_READERS):
         return on_team
     institution_reader = and_(
-        Proposal.institution_id == user.institution_id, Proposal.state != ProposalState.DRAFT.value
+        Proposal.institution_id == user.institution_id,
+        Proposal.state != ProposalState.DRAFT.value,
+        not_conflicted_clause(user),
     )
     return or_(on_team, institution_reader)
 

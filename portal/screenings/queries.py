@@ -36,9 +36,17 @@ def active_sets_for(institution_id: int) -> list[CriteriaSet]:
 
 def screenings_for_version(version_id: int) -> list[dict[str, Any]]:
     """Stored results as they were recorded, each with the set's current title when it is still loaded."""
-    rows = db.session.scalars(select(Screening).where(Screening.version_id == version_id).order_by(Screening.id))
+    return screenings_for_versions([version_id]).get(version_id, [])
+
+
+def screenings_for_versions(version_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The stored results of several versions in one statement, keyed by version id."""
+    if not version_ids:
+        return {}
+    rows = db.session.scalars(
+        select(Screening).where(Screening.version_id.in_(version_ids)).order_by(Screening.id))
     sets = all_sets()
-    results = []
+    results: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
         result = json.loads(row.result)
         criteria_set = sets.get(row.set_id)
@@ -46,7 +54,7 @@ def screenings_for_version(version_id: int) -> list[dict[str, Any]]:
         result["policy_status"] = criteria_set.policy_status if criteria_set else None
         result.setdefault("routing", [])
         result["recorded_at"] = row.created_at
-        results.append(result)
+        results.setdefault(row.version_id, []).append(result)
     return results
 
 

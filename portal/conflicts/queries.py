@@ -1,0 +1,48 @@
+"""Loading the facts conflicts are derived from, and the SQL form of "not conflicted"."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, exists, false, not_, or_, select
+
+from portal.auth.models import User
+from portal.conflicts.models import ConflictDeclaration
+from portal.conflicts.rules import ProposalFacts, conflict_reasons
+from portal.extensions import db
+from portal.proposals.models import Proposal, ProposalMember
+
+
+def proposal_facts(proposal: Proposal) -> ProposalFacts:
+    declared: dict[int, tuple[str, ...]] = {}
+    for row in db.session.scalars(select(ConflictDeclaration).where(ConflictDeclaration.proposal_id == proposal.id)):
+        declared[row.user_id] = (*declared.get(row.user_id, ()), row.reason)
+    return ProposalFacts(
+        pi_id=proposal.pi_id,
+        pi_department_id=proposal.pi.department_id,
+        team_ids=frozenset(m.user_id for m in proposal.members),
+        declared=declared,
+    )
+
+
+def reasons_for(user: User, proposal: Proposal) -> list[str]:
+    return conflict_reasons(user.id, user.department_id, proposal_facts(proposal))
+
+
+def is_conflicted(user: User, proposal: Proposal) -> bool:
+    return bool(reasons_for(user, proposal))
+
+
+def not_conflicted_clause(user: User) -> ColumnElement[bool]:
+    """The same rule as rules.conflict_reasons, for filtering proposals in SQL."""
+    pi = db.aliased(User)
+    same_department = exists(select(pi.id).where(pi.id == Proposal.pi_id, pi.department_id == user.department_id))
+    declared = exists(
+        select(ConflictDeclaration.id).where(
+            ConflictDeclaration.proposal_id == Proposal.id, ConflictDeclaration.user_id == user.id
+        )
+    )
+    on_team = or_(
+        Proposal.pi_id == user.id,
+        Proposal.id.in_(select(ProposalMember.proposal_id).where(ProposalMember.user_id == user.id)),
+    )
+    department_clash = same_department if user.department_id is not None else false()
+    return not_(or_(on_team, department_clash, declared))
