@@ -33,7 +33,7 @@ lint: $(STAMP)
 
 test-sqlite: $(STAMP)
 	@echo "=== test suite on SQLite ==="
-	PORTAL_TEST_DB=sqlite $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	PORTAL_TEST_DB=sqlite $(BIN)/python -m pytest -m "not browser" -n 2 $(PYTEST_ARGS)
 
 test-browser: $(STAMP)
 	@echo "=== browser journeys in Debian's Chromium (SQLite) ==="
@@ -41,7 +41,7 @@ test-browser: $(STAMP)
 
 test-postgresql: $(STAMP)
 	@echo "=== test suite on PostgreSQL ==="
-	PORTAL_TEST_DB=postgresql $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	PORTAL_TEST_DB=postgresql $(BIN)/python -m pytest -m "not browser" -n 2 $(PYTEST_ARGS)
 
 ## make bench: the screening engine against hand-written rules (10,000 proposals); writes bench/results.json
 bench: $(STAMP)

@@ -12,10 +12,12 @@ from portal.proposals.models import (
     ProposalMember,
     ProposalVersion,
 )
+from portal.reviews.models import Assignment
 from portal.routing.models import ProposalCommittee
 from portal.signatures.models import Signature
 
 __all__ = [
+    "Assignment",
     "Committee", "CommitteeMember", "ConflictDeclaration", "ProposalCommittee",
     "Attachment",
     "AuditEvent",

@@ -29,6 +29,7 @@ EXPECTED_TABLES = {
     "committee_members",
     "conflict_declarations",
     "proposal_committees",
+    "review_assignments",
 }
 
 

@@ -185,6 +185,19 @@ def _seed_triage(institution: Institution, *, coordinator: User) -> None:
         screenings_for_version(proposal.versions[-1].id), institution_committees(institution.id)
     )
     triage_proposal(proposal, proposed, proposed=proposed, reason="", actor=coordinator)
+    _seed_assignments(proposal, coordinator=coordinator)
+
+
+def _seed_assignments(proposal: Proposal, *, coordinator: User) -> None:
+    """The coordinator has asked the demo reviewer and the chair to review the triaged proposal for the IRE."""
+    from portal.reviews.operations import assign_reviewer
+    from portal.routing.queries import routes_of
+
+    db.session.flush()
+    ire = next(r.committee for r in routes_of(proposal.id) if r.committee.kind == "ire")
+    for email in ("reviewer@northbridge.example", "chair@northbridge.example"):
+        member = next(m for m in ire.members if m.user.email == email)
+        assign_reviewer(proposal, ire, member.user, due_on=None, actor=coordinator)
 
 
 def _seed_committees(institution: Institution, by_email: dict[str, User]) -> None:

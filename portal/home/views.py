@@ -10,6 +10,7 @@ from portal.extensions import db
 from portal.proposals import queries
 from portal.proposals.permissions import INSTITUTION_READERS
 from portal.proposals.states import NEXT_STEP, ProposalState
+from portal.reviews.queries import my_assignments
 
 bp = Blueprint("home", __name__)
 
@@ -33,6 +34,8 @@ def dashboard():  # noqa: ANN201
         context["queue"] = queries.institution_queue(user)
     if user.has_role(Role.COORDINATOR, Role.GOVERNANCE, Role.CHAIR):
         context["state_counts"] = queries.institution_state_counts(user.institution_id)
+    if user.has_role(Role.REVIEWER, Role.CHAIR):
+        context["my_assignments"] = my_assignments(user)
     if user.has_role(Role.ADMIN):
         context["pending_accounts"] = db.session.scalar(
             select(func.count())

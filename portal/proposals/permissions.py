@@ -41,6 +41,11 @@ def is_conflicted(user: User, proposal: Proposal) -> bool:
     return bool(conflict_reasons(user.id, user.department_id, conflict_facts(proposal)))
 
 
+def is_assigned_reviewer(user: User, proposal: Proposal) -> bool:
+    """An active review assignment (reviews.models adds `review_assignments` to Proposal)."""
+    return any(a.reviewer_id == user.id and a.state == "active" for a in getattr(proposal, "review_assignments", ()))
+
+
 def can_create_proposal(user: User | None) -> bool:
     return _active(user) and user.has_role(Role.INVESTIGATOR)
 
@@ -50,12 +55,12 @@ def can_view_proposal(user: User | None, proposal: Proposal) -> bool:
         return False
     if is_on_team(user, proposal):
         return True
-    return (
+    institution_reader = (
         user.institution_id == proposal.institution_id
         and user.has_role(*INSTITUTION_READERS)
         and proposal.state_enum is not ProposalState.DRAFT
-        and not is_conflicted(user, proposal)
     )
+    return (institution_reader or is_assigned_reviewer(user, proposal)) and not is_conflicted(user, proposal)
 
 
 def can_edit_proposal(user: User | None, proposal: Proposal) -> bool:

@@ -11,6 +11,7 @@ from portal.extensions import db
 from portal.proposals.models import Proposal, ProposalMember
 from portal.proposals.permissions import INSTITUTION_READERS
 from portal.proposals.states import ProposalState
+from portal.reviews.models import ACTIVE, Assignment
 
 
 def _on_team_clause(user: User) -> ColumnElement[bool]:
@@ -24,14 +25,16 @@ def visible_proposals_clause(user: User) -> ColumnElement[bool]:
     if not user.is_active:
         return false()
     on_team = _on_team_clause(user)
+    assigned = Proposal.id.in_(
+        select(Assignment.proposal_id).where(Assignment.reviewer_id == user.id, Assignment.state == ACTIVE)
+    )
     if not user.has_role(*INSTITUTION_READERS):
-        return on_team
+        return or_(on_team, and_(assigned, not_conflicted_clause(user)))
     institution_reader = and_(
         Proposal.institution_id == user.institution_id,
         Proposal.state != ProposalState.DRAFT.value,
-        not_conflicted_clause(user),
     )
-    return or_(on_team, institution_reader)
+    return or_(on_team, and_(or_(institution_reader, assigned), not_conflicted_clause(user)))
 
 
 def my_proposals(user: User) -> list[Proposal]:

@@ -1,0 +1,79 @@
+"""Read paths for reviewer assignments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal.auth.models import User
+from portal.committees.models import Committee
+from portal.conflicts.queries import not_conflicted_clause
+from portal.extensions import db
+from portal.proposals.models import Proposal, ProposalVersion
+from portal.reviews.models import ACTIVE, Assignment
+from portal.routing.models import ProposalCommittee
+
+
+def routed_committees(proposal_id: int) -> list[Committee]:
+    """The committees the proposal was sent to at triage, with their members, by name."""
+    return list(
+        db.session.scalars(
+            select(Committee)
+            .join(ProposalCommittee, ProposalCommittee.committee_id == Committee.id)
+            .options(selectinload(Committee.members))
+            .where(ProposalCommittee.proposal_id == proposal_id)
+            .order_by(Committee.name)
+        )
+    )
+
+
+def assignments_for(proposal_id: int) -> list[Assignment]:
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .options(joinedload(Assignment.reviewer), joinedload(Assignment.version))
+            .where(Assignment.proposal_id == proposal_id)
+            .order_by(Assignment.id)
+        )
+    )
+
+
+def active_loads(user_ids: Iterable[int]) -> dict[int, int]:
+    """How many active assignments each person has, on any proposal; one statement."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Assignment.reviewer_id, func.count())
+        .where(Assignment.reviewer_id.in_(ids), Assignment.state == ACTIVE)
+        .group_by(Assignment.reviewer_id)
+    )
+    return dict(rows.all())
+
+
+@dataclass(frozen=True)
+class MyAssignment:
+    assignment_id: int
+    proposal_id: int
+    title: str
+    committee: str
+    version: int
+    due_on: date
+
+
+def my_assignments(user: User) -> list[MyAssignment]:
+    """The user's active assignments on proposals they are not conflicted with, soonest due first.
+    One statement, however many assignments."""
+    rows = db.session.execute(
+        select(Assignment.id, Proposal.id, Proposal.title, Committee.name, ProposalVersion.number, Assignment.due_on)
+        .join(Proposal, Proposal.id == Assignment.proposal_id)
+        .join(Committee, Committee.id == Assignment.committee_id)
+        .join(ProposalVersion, ProposalVersion.id == Assignment.version_id)
+        .where(Assignment.reviewer_id == user.id, Assignment.state == ACTIVE, not_conflicted_clause(user))
+        .order_by(Assignment.due_on, Assignment.id)
+    )
+    return [MyAssignment(*row) for row in rows]
