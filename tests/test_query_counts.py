@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from portal.auth.roles import Role
 from portal.extensions import db
 from portal.proposals import operations as ops
 from portal.proposals.fields import TeamRole
 from tests.conftest import sign_in
 from tests.factories import PASSWORD
-
-
-@contextmanager
-def counted_statements() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+from tests.statements import counted_statements
 
 
 def _add_proposals(owner, colleague, count: int) -> None:

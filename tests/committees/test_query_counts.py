@@ -7,7 +7,7 @@ from datetime import date
 from portal.auth.roles import Role
 from portal.committees.kinds import MemberRole
 from tests.committees.conftest import add, make_committee, signed_in
-from tests.test_query_counts import counted_statements
+from tests.statements import counted_statements
 
 
 def _committee_with_members(factory, institution, n: int) -> None:  # noqa: ANN001

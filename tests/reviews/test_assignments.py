@@ -6,7 +6,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
 from portal.auth.roles import Role
@@ -20,6 +20,7 @@ from portal.reviews.models import Assignment
 from portal.reviews.operations import AssignmentError, assign_reviewer, withdraw_assignment
 from tests.conftest import post
 from tests.reviews.conftest import client_for
+from tests.statements import statements_for
 
 
 def _events(action: str) -> list[AuditEvent]:
@@ -205,24 +206,11 @@ def test_the_dashboard_runs_the_same_statements_for_one_and_four_assignments(app
     w = world
     client = client_for(app, w.reviewer)
 
-    def statements() -> int:
-        seen: list[str] = []
-
-        def count(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
-            seen.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            assert client.get("/dashboard").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
-        return len(seen)
-
     assign_reviewer(w.proposal, w.ire, w.reviewer, due_on=None, actor=w.coordinator)
     db.session.commit()
-    one = statements()
+    one = statements_for(client, "/dashboard")
     for n in range(3):
         proposal = w.screened_and_routed(factory, f"More {n}")
         assign_reviewer(proposal, w.ire, w.reviewer, due_on=None, actor=w.coordinator)
     db.session.commit()
-    assert statements() == one
+    assert statements_for(client, "/dashboard") == one

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
 from portal.auth.roles import Role
@@ -23,6 +23,7 @@ from portal.screenings.queries import active_sets_for
 from portal.screenings.registry import all_sets
 from tests.conftest import post, sign_in
 from tests.factories import PASSWORD
+from tests.statements import statements_for
 
 REFERRED = {
     "agents.works_with_agents": "yes",
@@ -190,21 +191,8 @@ def test_the_queue_runs_the_same_statements_for_one_and_four_proposals(app, fact
     institution, ire, ibc, coordinator = world
     client = _client(app, coordinator)
 
-    def statements() -> int:
-        seen: list[str] = []
-
-        def count(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
-            seen.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            assert client.get("/triage").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
-        return len(seen)
-
     _screened(factory, institution, REFERRED, title="First")
-    one = statements()
+    one = statements_for(client, "/triage")
     for n in range(3):
         _screened(factory, institution, REFERRED, title=f"More {n}")
-    assert statements() == one
+    assert statements_for(client, "/triage") == one

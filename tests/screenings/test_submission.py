@@ -28,7 +28,7 @@ from tests.screenings.helpers import (
     save_answers,
     screenings_of,
 )
-from tests.test_query_counts import counted_statements
+from tests.statements import counted_statements
 
 
 def _submitted(app, factory, profile: dict[str, Any]):  # noqa: ANN202
