@@ -12,12 +12,16 @@ from portal.proposals.models import (
     ProposalMember,
     ProposalVersion,
 )
-from portal.reviews.models import Assignment
+from portal.reviews.models import Assignment, Review
+from portal.revisions.models import RevisionItem, RevisionRequest
 from portal.routing.models import ProposalCommittee
 from portal.signatures.models import Signature
 
 __all__ = [
     "Assignment",
+    "Review",
+    "RevisionItem",
+    "RevisionRequest",
     "Committee", "CommitteeMember", "ConflictDeclaration", "ProposalCommittee",
     "Attachment",
     "AuditEvent",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from portal.audit.canonical import canonical_json
 from portal.audit.operations import record
 from portal.auth.models import User
 from portal.clock import utcnow
@@ -14,7 +16,10 @@ from portal.conflicts.queries import reasons_for
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.proposals.models import Proposal
-from portal.reviews.models import ACTIVE, WITHDRAWN, Assignment
+from portal.proposals.operations import change_state
+from portal.proposals.states import ProposalState, Step
+from portal.reviews.models import ACTIVE, DRAFT, SUBMITTED, WITHDRAWN, Assignment, Recommendation, Review
+from portal.reviews.rules import Advice, Assessment, CriterionItem, submission_problems
 from portal.routing.models import ProposalCommittee
 
 
@@ -107,3 +112,138 @@ def withdraw_assignment(assignment: Assignment, *, reason: str, actor: User) -> 
         target=assignment,
         data={"proposal_id": assignment.proposal_id, "reviewer_id": assignment.reviewer_id, "reason": reason[:2000]},
     )
+
+
+class ReviewChanged(PortalError):
+    """The review was saved by someone else (another tab, another session) after this copy was opened."""
+
+
+class ReviewIncomplete(PortalError):
+    """A review cannot be submitted yet; `problems` maps each field to what it still needs."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__(f"The review is not complete yet: {len(problems)} point{'s' if len(problems) != 1 else ''} "
+                         "to finish. Your answers were kept; nothing was submitted.")
+        self.problems = problems
+
+
+@dataclass
+class ReviewValues:
+    """What a reviewer filled in; keys of the maps are CriterionItem keys."""
+
+    assessments: dict[str, Assessment] = field(default_factory=dict)
+    judgments: dict[str, Advice] = field(default_factory=dict)
+    recommendation: str | None = None
+    committee_comment: str = ""
+    investigator_comment: str = ""
+
+
+def _require_reviewable(assignment: Assignment, actor: User) -> None:
+    proposal = assignment.proposal
+    if assignment.reviewer_id != actor.id:
+        raise AssignmentError("Only the assigned reviewer can write this review.")
+    if assignment.state != ACTIVE:
+        raise AssignmentError("This assignment was withdrawn; the review can no longer be changed.")
+    reasons = reasons_for(actor, proposal)
+    if reasons:
+        raise AssignmentError(f"You cannot review this proposal: {'; '.join(reasons)}.")
+    if proposal.state_enum is not ProposalState.IN_REVIEW:
+        raise AssignmentError(f"The proposal is {proposal.state_enum.label.lower()}; reviews can no longer change.")
+    latest = proposal.versions[-1]
+    if assignment.version_id != latest.id:
+        raise AssignmentError(
+            f"Version {assignment.version.number} was replaced by version {latest.number}; review the new version."
+        )
+
+
+def _assessments_json(items: list[CriterionItem], values: dict[str, Assessment]) -> str:
+    known = {item.key: item for item in items}
+    return canonical_json(
+        {
+            key: {"agree": a.agree, "rationale": a.rationale.strip()[:5000], "title": known[key].title}
+            for key, a in values.items()
+            if key in known
+        }
+    )
+
+
+def _judgments_json(items: list[CriterionItem], values: dict[str, Advice]) -> str:
+    known = {item.key for item in items if item.judgment}
+    return canonical_json(
+        {k: {"advice": a.advice, "rationale": a.rationale.strip()[:5000]} for k, a in values.items() if k in known}
+    )
+
+
+def save_review(
+    assignment: Assignment,
+    items: list[CriterionItem],
+    values: ReviewValues,
+    *,
+    opened_lock: int | None,
+    submit: bool,
+    actor: User,
+) -> Review:
+    """Save the reviewer's draft, or submit it when complete. `opened_lock` is the review's lock_version when the
+    form was opened (None for a review not saved before): a save based on an older copy is refused, never merged."""
+    _require_reviewable(assignment, actor)
+    review = assignment.review
+    current_lock = review.lock_version if review is not None else None
+    if opened_lock != current_lock:
+        raise ReviewChanged(
+            "This review was changed since you opened it (in another window or session). Your text is below and "
+            "was not saved: copy what you need, reload the page to see the saved review, then save again."
+        )
+    if review is not None and review.state == SUBMITTED:
+        raise AssignmentError("This review was already submitted; it can no longer be changed.")
+    recommendation = values.recommendation if values.recommendation in set(Recommendation) else None
+    if submit:
+        problems = submission_problems(items, values.assessments, values.judgments, recommendation)
+        if problems:
+            raise ReviewIncomplete(problems)
+    if review is None:
+        review = Review(
+            assignment=assignment,
+            proposal_id=assignment.proposal_id,
+            version_id=assignment.version_id,
+            committee_id=assignment.committee_id,
+            reviewer_id=actor.id,
+            state=DRAFT,
+        )
+        db.session.add(review)
+    review.assessments = _assessments_json(items, values.assessments)
+    review.judgments = _judgments_json(items, values.judgments)
+    review.recommendation = recommendation
+    review.committee_comment = values.committee_comment.strip()[:20000]
+    review.investigator_comment = values.investigator_comment.strip()[:20000]
+    review.updated_at = utcnow()
+    if submit:
+        review.state, review.submitted_at = SUBMITTED, review.updated_at
+    db.session.flush()  # raises StaleDataError if another save landed between our check and this write
+    # Targeted at the review; the data names no text, since the audit log is read more widely than reviews.
+    record(
+        "review.submitted" if submit else "review.saved",
+        actor=actor,
+        target=review,
+        data={
+            "proposal_id": review.proposal_id,
+            "version": assignment.version.number,
+            "committee_id": review.committee_id,
+            "recommendation": recommendation,
+        },
+    )
+    return review
+
+
+def complete_review(proposal: Proposal, *, actor: User) -> None:
+    """Every active assignment on the latest version has a submitted review: on to the committee's decision."""
+    latest = proposal.versions[-1]
+    current = [a for a in proposal.review_assignments if a.state == ACTIVE and a.version_id == latest.id]
+    if not current:
+        raise AssignmentError(f"Nobody is assigned to review version {latest.number} yet.")
+    waiting = sorted(a.reviewer.name for a in current if a.review is None or a.review.state != SUBMITTED)
+    if waiting:
+        raise AssignmentError(
+            f"{len(waiting)} review{'s' if len(waiting) != 1 else ''} of version {latest.number} "
+            f"{'are' if len(waiting) != 1 else 'is'} not submitted yet: {', '.join(waiting)}."
+        )
+    change_state(proposal, Step.COMPLETE_REVIEW, actor=actor)

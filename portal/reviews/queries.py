@@ -14,7 +14,7 @@ from portal.committees.models import Committee
 from portal.conflicts.queries import not_conflicted_clause
 from portal.extensions import db
 from portal.proposals.models import Proposal, ProposalVersion
-from portal.reviews.models import ACTIVE, Assignment
+from portal.reviews.models import ACTIVE, SUBMITTED, Assignment, Review, parse_assessments
 from portal.routing.models import ProposalCommittee
 
 
@@ -77,3 +77,30 @@ def my_assignments(user: User) -> list[MyAssignment]:
         .order_by(Assignment.due_on, Assignment.id)
     )
     return [MyAssignment(*row) for row in rows]
+
+
+def controverted_issues(proposal_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Per proposal, the criteria on which a submitted review of its latest version disagreed with the
+    screen (for meeting minutes). Three statements, however many proposals."""
+    from portal.reviews.rules import criterion_items, disagreements
+    from portal.screenings.queries import screenings_for_versions
+
+    ids = sorted(set(proposal_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Review.proposal_id, Review.version_id, Review.assessments)
+        .join(ProposalVersion, ProposalVersion.id == Review.version_id)
+        .join(Proposal, Proposal.id == Review.proposal_id)
+        .where(Review.proposal_id.in_(ids), Review.state == SUBMITTED, ProposalVersion.number == Proposal.version_count)
+        .order_by(Review.id)
+    ).all()
+    screenings = screenings_for_versions(sorted({row.version_id for row in rows}))
+    found: dict[int, list[str]] = {}
+    for proposal_id in ids:
+        mine = [row for row in rows if row.proposal_id == proposal_id]
+        if mine:
+            items = criterion_items(screenings.get(mine[0].version_id, []))
+            maps = [parse_assessments(row.assessments) for row in mine]
+            found[proposal_id] = disagreements(items, maps)
+    return found

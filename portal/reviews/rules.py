@@ -53,3 +53,95 @@ def suggest(
         Suggestion(c.user_id, c.name, n, matches, suggested=i < max(wanted, 0))
         for i, (n, matches, c) in enumerate(ranked)
     ]
+
+
+# The review form, generated from a version's stored screenings, and what a submitted review must hold.
+
+ADVICE = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
+
+
+@dataclass(frozen=True)
+class CriterionItem:
+    key: str  # "<set id>/<criterion id>": stable across versions of the proposal
+    set_id: str
+    set_title: str
+    title: str
+    met: bool  # the screen found the criterion met (an unsure answer counts)
+    via_unsure: bool
+    judgment: str | None  # the human judgment the screening asks of the committee, when met
+
+
+@dataclass(frozen=True)
+class Assessment:
+    agree: bool | None
+    rationale: str = ""
+
+
+@dataclass(frozen=True)
+class Advice:
+    advice: str | None  # one of ADVICE
+    rationale: str = ""
+
+
+def criterion_items(screenings: Iterable[Mapping]) -> list[CriterionItem]:
+    """Every criterion of every stored screening, met ones first within each set, in the sets' order."""
+    items = []
+    for result in screenings:
+        findings = sorted(result.get("findings", ()), key=lambda f: not f["triggered"])
+        for finding in findings:
+            judgment = finding.get("human_judgment") if finding["triggered"] else None
+            items.append(
+                CriterionItem(
+                    key=f"{result['set_id']}/{finding['criterion']}",
+                    set_id=result["set_id"],
+                    set_title=result.get("set_title", result["set_id"]),
+                    title=finding["title"],
+                    met=bool(finding["triggered"]),
+                    via_unsure=bool(finding.get("via_unsure")),
+                    judgment=judgment["question"] if judgment else None,
+                )
+            )
+    return items
+
+
+def default_assessment(item: CriterionItem) -> Assessment:
+    """A criterion the screen found not met starts as agreed, so that a reviewer states only what differs;
+    a met criterion needs the reviewer's own choice."""
+    return Assessment(agree=None if item.met else True)
+
+
+def submission_problems(
+    items: Iterable[CriterionItem],
+    assessments: Mapping[str, Assessment],
+    judgments: Mapping[str, Advice],
+    recommendation: str | None,
+) -> dict[str, str]:
+    """What stops a review from being submitted, keyed by the field it concerns; empty when complete.
+    Met criteria and disagreements need a rationale; every required judgment needs advice and a rationale."""
+    problems: dict[str, str] = {}
+    for item in items:
+        assessment = assessments.get(item.key) or default_assessment(item)
+        if assessment.agree is None:
+            problems[f"agree-{item.key}"] = f"Say whether you agree with the screen on “{item.title}”."
+        elif (item.met or not assessment.agree) and not assessment.rationale.strip():
+            problems[f"rationale-{item.key}"] = f"Give your rationale on “{item.title}”."
+        if item.judgment:
+            advice = judgments.get(item.key) or Advice(None)
+            if advice.advice not in ADVICE:
+                problems[f"advice-{item.key}"] = f"Give your advice on the judgment “{item.judgment}”."
+            elif not advice.rationale.strip():
+                problems[f"advice-rationale-{item.key}"] = f"Give the reasons for your advice on “{item.judgment}”."
+    if not recommendation:
+        problems["recommendation"] = "Choose a recommendation."
+    return problems
+
+
+def disagreements(items: Iterable[CriterionItem], assessments: Iterable[Mapping[str, Assessment]]) -> list[str]:
+    """Titles of the criteria on which any of the given reviews disagreed with the screen, in form order:
+    the controverted issues a meeting's minutes record."""
+    reviews = list(assessments)
+    return [
+        f"{item.title} ({item.set_title})"
+        for item in items
+        if any((r.get(item.key) or default_assessment(item)).agree is False for r in reviews)
+    ]
