@@ -63,11 +63,14 @@ def _register_blueprints(app: Flask) -> None:
     from portal.home.views import bp as home_bp
     from portal.proposals import file_views, team_views, version_views  # noqa: F401 - routes on proposals.bp
     from portal.proposals.views import bp as proposals_bp
+    from portal.reviews import review_views  # noqa: F401 - routes on reviews.bp
     from portal.reviews.views import bp as reviews_bp
+    from portal.revisions.views import bp as revisions_bp
     from portal.routing.views import bp as routing_bp
     from portal.screenings.views import bp as screenings_bp
 
-    for blueprint in (home_bp, auth_bp, admin_bp, proposals_bp, screenings_bp, committees_bp, routing_bp, reviews_bp):
+    for blueprint in (home_bp, auth_bp, admin_bp, proposals_bp, screenings_bp, committees_bp, routing_bp, reviews_bp,
+                      revisions_bp):
         app.register_blueprint(blueprint)
 
 

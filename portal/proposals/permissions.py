@@ -6,9 +6,11 @@ a test checks the two agree for every seeded user and proposal.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from portal.auth.roles import Role
+from portal.clock import utcnow
 from portal.conflicts.rules import ProposalFacts, conflict_reasons
 from portal.proposals.states import EDIT_STEPS, OPEN_STATES, ProposalState
 
@@ -46,6 +48,17 @@ def is_assigned_reviewer(user: User, proposal: Proposal) -> bool:
     return any(a.reviewer_id == user.id and a.state == "active" for a in getattr(proposal, "review_assignments", ()))
 
 
+def is_routed_committee_member(user: User, proposal: Proposal, today: date | None = None) -> bool:
+    """A current member of a committee the proposal was routed to at triage (routing.models adds `routes`):
+    the committee reads what it will decide on."""
+    day = today or utcnow().date()
+    return any(
+        m.user_id == user.id and m.active_on(day)
+        for route in getattr(proposal, "routes", ())
+        for m in route.committee.members
+    )
+
+
 def can_create_proposal(user: User | None) -> bool:
     return _active(user) and user.has_role(Role.INVESTIGATOR)
 
@@ -60,7 +73,8 @@ def can_view_proposal(user: User | None, proposal: Proposal) -> bool:
         and user.has_role(*INSTITUTION_READERS)
         and proposal.state_enum is not ProposalState.DRAFT
     )
-    return (institution_reader or is_assigned_reviewer(user, proposal)) and not is_conflicted(user, proposal)
+    reader = institution_reader or is_assigned_reviewer(user, proposal) or is_routed_committee_member(user, proposal)
+    return reader and not is_conflicted(user, proposal)
 
 
 def can_edit_proposal(user: User | None, proposal: Proposal) -> bool:

@@ -6,12 +6,15 @@ from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.auth.models import User
+from portal.clock import utcnow
+from portal.committees.models import CommitteeMember
 from portal.conflicts.queries import not_conflicted_clause
 from portal.extensions import db
 from portal.proposals.models import Proposal, ProposalMember
 from portal.proposals.permissions import INSTITUTION_READERS
 from portal.proposals.states import ProposalState
 from portal.reviews.models import ACTIVE, Assignment
+from portal.routing.models import ProposalCommittee
 
 
 def _on_team_clause(user: User) -> ColumnElement[bool]:
@@ -28,6 +31,16 @@ def visible_proposals_clause(user: User) -> ColumnElement[bool]:
     assigned = Proposal.id.in_(
         select(Assignment.proposal_id).where(Assignment.reviewer_id == user.id, Assignment.state == ACTIVE)
     )
+    today = utcnow().date()
+    committee_member = Proposal.id.in_(
+        select(ProposalCommittee.proposal_id)
+        .join(CommitteeMember, CommitteeMember.committee_id == ProposalCommittee.committee_id)
+        .where(
+            CommitteeMember.user_id == user.id,
+            or_(CommitteeMember.access_until.is_(None), CommitteeMember.access_until >= today),
+        )
+    )
+    assigned = or_(assigned, committee_member)
     if not user.has_role(*INSTITUTION_READERS):
         return or_(on_team, and_(assigned, not_conflicted_clause(user)))
     institution_reader = and_(

@@ -29,6 +29,8 @@ from portal.proposals.forms import (
 from portal.proposals.models import Proposal
 from portal.proposals.snapshot import take_snapshot
 from portal.proposals.states import EDIT_STEPS, Step
+from portal.revisions import operations as revisions
+from portal.revisions.queries import open_request, requests_for
 from portal.screenings.queries import active_sets_for, screenings_for_version
 from portal.signatures.operations import SignatureRefused, record_refused_signature
 
@@ -99,6 +101,7 @@ def detail(proposal_id: int):  # noqa: ANN201
         unsubmitted_changes=latest is not None
         and sha256_hex(latest) != sha256_hex(working)
         and proposal.state_enum in EDIT_STEPS,
+        revision_requests=requests_for(proposal.id) if proposal.version_count else [],
         member_form=MemberForm(),
         collaborator_form=CollaboratorForm(),
         attachment_form=AttachmentForm(),
@@ -143,9 +146,14 @@ def submit(proposal_id: int):  # noqa: ANN201
     step = EDIT_STEPS[proposal.state_enum]
     criteria_sets = active_sets_for(proposal.institution_id)
     missing = missing_items(take_snapshot(proposal), criteria_sets)
+    pending = open_request(proposal.id) if step is Step.RESUBMIT else None
+    if pending is not None and pending.unanswered:
+        numbers = ", ".join(str(item.position) for item in pending.unanswered)
+        missing.append(f"Answers to the committee's revision request (item {numbers}).")
+    write = revisions.resubmit if step is Step.RESUBMIT else ops.submit_proposal
     if form.validate_on_submit():
         try:
-            version = ops.submit_proposal(
+            version = write(
                 proposal,
                 actor=current_user,
                 password=form.password.data,

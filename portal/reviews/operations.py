@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -19,7 +18,7 @@ from portal.proposals.models import Proposal
 from portal.proposals.operations import change_state
 from portal.proposals.states import ProposalState, Step
 from portal.reviews.models import ACTIVE, DRAFT, SUBMITTED, WITHDRAWN, Assignment, Recommendation, Review
-from portal.reviews.rules import Advice, Assessment, CriterionItem, submission_problems
+from portal.reviews.rules import Advice, Assessment, CriterionItem, ReviewValues, submission_problems
 from portal.routing.models import ProposalCommittee
 
 
@@ -125,17 +124,6 @@ class ReviewIncomplete(PortalError):
         super().__init__(f"The review is not complete yet: {len(problems)} point{'s' if len(problems) != 1 else ''} "
                          "to finish. Your answers were kept; nothing was submitted.")
         self.problems = problems
-
-
-@dataclass
-class ReviewValues:
-    """What a reviewer filled in; keys of the maps are CriterionItem keys."""
-
-    assessments: dict[str, Assessment] = field(default_factory=dict)
-    judgments: dict[str, Advice] = field(default_factory=dict)
-    recommendation: str | None = None
-    committee_comment: str = ""
-    investigator_comment: str = ""
 
 
 def _require_reviewable(assignment: Assignment, actor: User) -> None:
@@ -247,3 +235,35 @@ def complete_review(proposal: Proposal, *, actor: User) -> None:
             f"{'are' if len(waiting) != 1 else 'is'} not submitted yet: {', '.join(waiting)}."
         )
     change_state(proposal, Step.COMPLETE_REVIEW, actor=actor)
+
+
+def carry_forward_assignments(proposal: Proposal, *, actor: User | None) -> list[Assignment]:
+    """After a resubmission, ask the reviewers of the previous version to review the new one, with a new due
+    date; a reviewer who is no longer eligible (a conflict, no longer a member, access ended) is left out."""
+    new, previous = proposal.versions[-1], proposal.versions[-2]
+    today = utcnow().date()
+    carried = []
+    for old in [a for a in proposal.review_assignments if a.state == ACTIVE and a.version_id == previous.id]:
+        member = next((m for m in old.committee.members if m.user_id == old.reviewer_id), None)
+        if member is None or not member.active_on(today) or reasons_for(old.reviewer, proposal):
+            continue
+        assignment = Assignment(
+            proposal_id=proposal.id,
+            committee_id=old.committee_id,
+            reviewer_id=old.reviewer_id,
+            version_id=new.id,
+            assigned_by_id=old.assigned_by_id,
+            due_on=default_due_on(old.committee),
+            state=ACTIVE,
+        )
+        db.session.add(assignment)
+        carried.append(assignment)
+    db.session.flush()
+    for assignment in carried:
+        record(
+            "assignment.carried_forward",
+            actor=actor,
+            target=assignment,
+            data={"proposal_id": proposal.id, "reviewer_id": assignment.reviewer_id, "version": new.number},
+        )
+    return carried

@@ -104,3 +104,32 @@ def controverted_issues(proposal_ids: Iterable[int]) -> dict[int, list[str]]:
             maps = [parse_assessments(row.assessments) for row in mine]
             found[proposal_id] = disagreements(items, maps)
     return found
+
+
+def assignments_with_reviews(proposal_id: int) -> list[Assignment]:
+    """Every assignment of the proposal with its reviewer, version and review: one statement."""
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .options(joinedload(Assignment.reviewer), joinedload(Assignment.version), joinedload(Assignment.review))
+            .where(Assignment.proposal_id == proposal_id)
+            .order_by(Assignment.version_id.desc(), Assignment.committee_id, Assignment.id)
+        ).unique()
+    )
+
+
+def previous_review(assignment: Assignment) -> Review | None:
+    """The reviewer's latest review of an earlier version for the same committee: the starting point of a
+    review of a resubmitted version."""
+    return db.session.scalar(
+        select(Review)
+        .join(ProposalVersion, ProposalVersion.id == Review.version_id)
+        .where(
+            Review.proposal_id == assignment.proposal_id,
+            Review.committee_id == assignment.committee_id,
+            Review.reviewer_id == assignment.reviewer_id,
+            Review.version_id != assignment.version_id,
+        )
+        .order_by(ProposalVersion.number.desc())
+        .limit(1)
+    )

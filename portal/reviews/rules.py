@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -81,6 +81,17 @@ class Assessment:
 class Advice:
     advice: str | None  # one of ADVICE
     rationale: str = ""
+
+
+@dataclass
+class ReviewValues:
+    """What a reviewer filled in; keys of the maps are CriterionItem keys."""
+
+    assessments: dict[str, Assessment] = field(default_factory=dict)
+    judgments: dict[str, Advice] = field(default_factory=dict)
+    recommendation: str | None = None
+    committee_comment: str = ""
+    investigator_comment: str = ""
 
 
 def criterion_items(screenings: Iterable[Mapping]) -> list[CriterionItem]:

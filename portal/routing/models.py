@@ -3,11 +3,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from portal.clock import utcnow
 from portal.committees.models import Committee
 from portal.extensions import db
+from portal.proposals.models import Proposal
 
 
 class ProposalCommittee(db.Model):
@@ -26,3 +27,5 @@ class ProposalCommittee(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     committee: Mapped[Committee] = relationship(lazy="joined")
+    # The backref lets the pure visibility predicate see where a proposal was routed without a query of its own.
+    proposal: Mapped[Proposal] = relationship(backref=backref("routes", order_by="ProposalCommittee.id", lazy="select"))

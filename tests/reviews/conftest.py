@@ -60,3 +60,32 @@ def client_for(app, user: User):  # noqa: ANN001, ANN201
     client = app.test_client()
     sign_in(client, user.email, PASSWORD)
     return client
+
+
+def items_of(assignment) -> list:  # noqa: ANN001
+    from portal.reviews.rules import criterion_items
+    from portal.screenings.queries import screenings_for_version
+
+    return criterion_items(screenings_for_version(assignment.version_id))
+
+
+def complete_form(items, *, rationale: str = "Consistent with the proposal as described.", **extra) -> dict:  # noqa: ANN001, ANN003
+    """What a browser posts for a complete review: agree everywhere, a rationale and advice where needed."""
+    data = {"recommendation": "approve_with_conditions", "action": "submit"}
+    for item in items:
+        data[f"agree-{item.key}"] = "agree"
+        if item.met:
+            data[f"rationale-{item.key}"] = rationale
+        if item.judgment:
+            data[f"advice-{item.key}"] = "unsure"
+            data[f"advice-rationale-{item.key}"] = "The committee should weigh this at its meeting."
+    data.update(extra)
+    return data
+
+
+def complete_values(items, **overrides):  # noqa: ANN001, ANN003, ANN201
+    from werkzeug.datastructures import MultiDict
+
+    from portal.reviews.forms import review_values
+
+    return review_values(MultiDict(complete_form(items, **overrides)), items)

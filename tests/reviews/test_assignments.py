@@ -15,7 +15,7 @@ from portal.committees.kinds import MemberRole
 from portal.committees.operations import add_member, set_deputy
 from portal.conflicts.operations import declare_conflict
 from portal.extensions import db
-from portal.proposals.permissions import can_view_proposal
+from portal.proposals.permissions import can_view_proposal, is_assigned_reviewer
 from portal.reviews.models import Assignment
 from portal.reviews.operations import AssignmentError, assign_reviewer, withdraw_assignment
 from tests.conftest import post
@@ -95,7 +95,9 @@ def test_withdrawing_needs_a_reason_and_is_audited(world):
     db.session.commit()
     assert (assignment.state, assignment.withdrawn_reason) == ("withdrawn", "On leave until spring")
     assert json.loads(_events("assignment.withdrawn")[0].data)["reason"] == "On leave until spring"
-    assert not can_view_proposal(w.reviewer, w.proposal)
+    # No longer a reviewer of it; as a member of the committee it was routed to, still a reader.
+    assert not is_assigned_reviewer(w.reviewer, w.proposal)
+    assert can_view_proposal(w.reviewer, w.proposal)
 
 
 def _url(w) -> str:  # noqa: ANN001
@@ -113,7 +115,7 @@ def test_who_may_open_the_assignments_page(app, world, factory):
         (factory.user(Role.COORDINATOR), 404),
         (w.chair, 200),
         (deputy, 403),  # the chair is not conflicted: the deputy does not act
-        (w.reviewer, 404),
+        (w.reviewer, 403),  # a member of the committee the proposal was routed to reads it
         (w.proposal.pi, 403),
         (factory.user(Role.GOVERNANCE, institution=w.institution), 404),
     ]

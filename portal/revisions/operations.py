@@ -1,0 +1,153 @@
+"""The write path of the revision loop: send a request (after a preview the sender confirmed), answer its items,
+resubmit. Each function checks its rule, writes, audits, flushes; the caller commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from portal.audit.operations import record
+from portal.auth.models import User
+from portal.clock import utcnow
+from portal.committees.models import Committee
+from portal.criteria.model import CriteriaSet
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.proposals.models import Proposal, ProposalVersion
+from portal.proposals.operations import change_state, submit_proposal
+from portal.proposals.permissions import is_on_team
+from portal.proposals.states import ProposalState, Step
+from portal.reviews.models import Review
+from portal.reviews.operations import carry_forward_assignments
+from portal.revisions.models import RevisionItem, RevisionRequest
+from portal.revisions.queries import open_request, rounds_sent
+
+MAX_ITEMS = 30
+ITEM_LIMIT = 5000
+
+
+class RevisionError(PortalError):
+    """A revision step was refused; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class ItemDraft:
+    text: str
+    source_review_id: int | None = None
+
+
+def round_limit_reached(proposal: Proposal, committee: Committee) -> str | None:
+    """Why the committee may not ask for another round, or None when it may."""
+    sent = rounds_sent(proposal.id, committee.id)
+    if sent >= committee.max_revision_rounds:
+        return (
+            f"{committee.name} allows at most {committee.max_revision_rounds} revision round"
+            f"{'s' if committee.max_revision_rounds != 1 else ''} and this proposal has had {sent}: "
+            "the committee must now decide on it."
+        )
+    return None
+
+
+def _clean(items: Sequence[ItemDraft], proposal: Proposal) -> list[ItemDraft]:
+    cleaned = [ItemDraft(d.text.strip(), d.source_review_id) for d in items if d.text.strip()]
+    if not cleaned:
+        raise RevisionError("Write at least one item for the investigator.")
+    if len(cleaned) > MAX_ITEMS:
+        raise RevisionError(f"A request can hold at most {MAX_ITEMS} items.")
+    if any(len(d.text) > ITEM_LIMIT for d in cleaned):
+        raise RevisionError(f"Each item can be at most {ITEM_LIMIT} characters long.")
+    sources = {d.source_review_id for d in cleaned} - {None}
+    for review_id in sources:
+        review = db.session.get(Review, review_id)
+        if review is None or review.proposal_id != proposal.id:
+            raise RevisionError("An item names a review of another proposal.")
+    return cleaned
+
+
+def send_revision_request(
+    proposal: Proposal, committee: Committee, items: Sequence[ItemDraft], *, confirmed: bool, actor: User
+) -> RevisionRequest:
+    """Send what the sender previewed and confirmed; nothing reaches the investigator without that step."""
+    if not confirmed:
+        raise RevisionError("Confirm that the investigators may read these items before sending them.")
+    if _route_id(proposal, committee) is None:
+        raise RevisionError(f"This proposal was not sent to {committee.name}.")
+    if open_request(proposal.id) is not None:
+        raise RevisionError("A revision request is already open; the investigator must answer it first.")
+    refusal = round_limit_reached(proposal, committee)
+    if refusal:
+        raise RevisionError(refusal)
+    cleaned = _clean(items, proposal)
+    request = RevisionRequest(
+        proposal_id=proposal.id,
+        committee_id=committee.id,
+        version_id=proposal.versions[-1].id,
+        round=rounds_sent(proposal.id, committee.id) + 1,
+        sent_by_id=actor.id,
+        sent_at=utcnow(),
+    )
+    request.items = [
+        RevisionItem(position=n, text=d.text, source_review_id=d.source_review_id) for n, d in enumerate(cleaned, 1)
+    ]
+    db.session.add(request)
+    change_state(proposal, Step.REQUEST_REVISIONS, actor=actor)
+    record(
+        "revision_request.sent",
+        actor=actor,
+        target=request,
+        data={"proposal_id": proposal.id, "committee_id": committee.id, "round": request.round, "items": len(cleaned)},
+    )
+    return request
+
+
+def _route_id(proposal: Proposal, committee: Committee) -> int | None:
+    return next((r.id for r in getattr(proposal, "routes", ()) if r.committee_id == committee.id), None)
+
+
+def answer_items(request: RevisionRequest, answers: dict[int, str], *, actor: User) -> list[int]:
+    """Save the team's answers, item by item; returns the ids of the items whose answer changed."""
+    proposal = db.session.get(Proposal, request.proposal_id)
+    if not is_on_team(actor, proposal):
+        raise RevisionError("Only the proposal's team can answer the committee's requests.")
+    if not request.open or proposal.state_enum is not ProposalState.REVISIONS_REQUESTED:
+        raise RevisionError("This request was already answered by a resubmitted version.")
+    changed = []
+    now = utcnow()
+    for item in request.items:
+        text = (answers.get(item.id) or "").strip()[:ITEM_LIMIT]
+        if item.id in answers and text != item.response:
+            item.response, item.responded_at, item.responded_by_id = text, now, actor.id
+            changed.append(item.id)
+    if changed:
+        record(
+            "revision_request.answered",
+            actor=actor,
+            target=request,
+            data={"proposal_id": proposal.id, "round": request.round, "items": changed},
+        )
+    return changed
+
+
+def resubmit(
+    proposal: Proposal,
+    *,
+    actor: User,
+    password: str,
+    printed_name: str,
+    attested: bool,
+    criteria_sets: Sequence[CriteriaSet] | None,
+) -> ProposalVersion:
+    """Sign the revised proposal as a new version (screened again), close the request with it, and ask the
+    reviewers of the previous version to review the new one."""
+    request = open_request(proposal.id)
+    if request is not None and request.unanswered:
+        numbers = ", ".join(str(item.position) for item in request.unanswered)
+        raise RevisionError(f"Answer every item of the committee's request before resubmitting (item {numbers}).")
+    version = submit_proposal(
+        proposal, actor=actor, password=password, printed_name=printed_name, attested=attested,
+        criteria_sets=criteria_sets,
+    )
+    if request is not None:
+        request.answered_version_id, request.answered_at = version.id, utcnow()
+    carry_forward_assignments(proposal, actor=None)
+    return version
