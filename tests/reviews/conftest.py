@@ -39,8 +39,7 @@ class World:
         return proposal
 
 
-@pytest.fixture
-def world(app, factory) -> World:  # noqa: ANN001
+def make_world(factory) -> World:  # noqa: ANN001
     institution = factory.institution()
     set_criteria_set_active(institution, all_sets()["usg-durc-pepp-2024"], True, actor=None)
     ire = _committee(institution, "Review Entity", "ire")
@@ -54,6 +53,11 @@ def world(app, factory) -> World:  # noqa: ANN001
     w = World(institution, ire, ibc, chair, reviewer, coordinator, None)  # type: ignore[arg-type]
     w.proposal = w.screened_and_routed(factory, "Assignment canary AS-9")
     return w
+
+
+@pytest.fixture
+def world(app, factory) -> World:  # noqa: ANN001
+    return make_world(factory)
 
 
 def client_for(app, user: User):  # noqa: ANN001, ANN201
