@@ -61,6 +61,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.auth.views import bp as auth_bp
     from portal.committees.views import bp as committees_bp
     from portal.home.views import bp as home_bp
+    from portal.meetings import agenda_views, minutes_views  # noqa: F401 - routes on meetings.bp
+    from portal.meetings.views import bp as meetings_bp
     from portal.proposals import file_views, team_views, version_views  # noqa: F401 - routes on proposals.bp
     from portal.proposals.views import bp as proposals_bp
     from portal.reviews import review_views  # noqa: F401 - routes on reviews.bp
@@ -70,7 +72,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.screenings.views import bp as screenings_bp
 
     for blueprint in (home_bp, auth_bp, admin_bp, proposals_bp, screenings_bp, committees_bp, routing_bp, reviews_bp,
-                      revisions_bp):
+                      revisions_bp, meetings_bp):
         app.register_blueprint(blueprint)
 
 

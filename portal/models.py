@@ -5,6 +5,7 @@ from portal.auth.models import Invitation, User, UserRole
 from portal.committees.models import Committee, CommitteeMember
 from portal.conflicts.models import ConflictDeclaration
 from portal.institutions.models import Department, Institution
+from portal.meetings.models import AgendaItem, Attendance, Meeting, Recusal, Vote
 from portal.proposals.models import (
     Attachment,
     ExternalCollaborator,
@@ -18,6 +19,7 @@ from portal.routing.models import ProposalCommittee
 from portal.signatures.models import Signature
 
 __all__ = [
+    "AgendaItem", "Attendance", "Meeting", "Recusal", "Vote",
     "Assignment",
     "Review",
     "RevisionItem",

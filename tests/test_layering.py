@@ -32,6 +32,9 @@ PURE_MODULES = [
     "portal/conflicts/rules.py",
     "portal/routing/rules.py",
     "portal/reviews/rules.py",
+    "portal/meetings/states.py",
+    "portal/meetings/rules.py",
+    "portal/meetings/minutes.py",
 ]
 PURE_NAMES = {path.removesuffix(".py").removesuffix("/__init__").replace("/", ".") for path in PURE_MODULES}
 FORBIDDEN_PREFIXES = ("flask", "sqlalchemy", "wtforms", "weasyprint", "jinja2", "werkzeug")

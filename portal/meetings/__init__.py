@@ -1,0 +1,1 @@
+"""Committee meetings: agenda, attendance, recusals, votes per item and minutes generated from the facts."""
