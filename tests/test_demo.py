@@ -67,3 +67,20 @@ def test_seed_creates_two_committees_with_a_community_member(app):
     }
     assert (ibc.kind, ibc.quorum_count) == ("ibc", 3)
     assert {m.user.email for m in ibc.members} == {"reviewer@northbridge.example", "chair@northbridge.example"}
+
+
+def test_seed_shows_a_revision_round_a_proposal_awaiting_decision_and_one_in_review(app):
+    from portal.reviews.models import Review
+    from portal.revisions.models import RevisionRequest
+
+    _seed(app)
+    by_title = {p.title: p for p in db.session.scalars(select(Proposal))}
+    decided_next = by_title["Community clinic surveillance of seasonal respiratory illness (observational)"]
+    assert decided_next.state == "awaiting_decision"
+    [request] = db.session.scalars(select(RevisionRequest))
+    assert request.proposal_id == decided_next.id and request.answered_version.number == decided_next.version_count
+    in_review = by_title["Comparative review of dual-use research policy frameworks"]
+    assert in_review.state == "in_review"
+    states = dict(db.session.execute(select(Review.state, func.count()).group_by(Review.state)).all())
+    assert states == {"submitted": 4, "draft": 1}
+    assert by_title["Literature triage with machine learning for biosafety review offices"].state == "screened"

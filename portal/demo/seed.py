@@ -28,6 +28,7 @@ DEMO_INSTITUTION = "Northbridge University (fictional)"
 # Every shipped set except the legacy 2012/2014 policy, which an institution would apply only by choice.
 DEMO_INACTIVE_SETS = {"usg-durc-2014"}
 TRIAGED_TITLE = "Community clinic surveillance of seasonal respiratory illness (observational)"
+IN_REVIEW_TITLE = "Comparative review of dual-use research policy frameworks"
 # Screening answers that make the demo show more than "out of scope" (all fictional, policy level only).
 DEMO_PROFILES: dict[str, dict] = {
     "Community clinic surveillance of seasonal respiratory illness (observational)": {
@@ -171,7 +172,19 @@ def seed_demo() -> list[DemoUser]:
     for pi_index, title, topic, fate in DEMO_PROPOSALS:
         _seed_proposal(users, users[pi_index], title, topic, fate)
     _seed_triage(institution, coordinator=users[5])
+    _seed_review(users)
     return list(DEMO_USERS)
+
+
+def _seed_review(users: list[User]) -> None:
+    """The triaged proposal went through a revision round and awaits the committee's decision; another is in
+    review with a draft and a review not started."""
+    from portal.demo.review_round import seed_open_review, seed_revision_round
+
+    db.session.flush()
+    triaged = db.session.scalar(select(Proposal).where(Proposal.title == TRIAGED_TITLE))
+    seed_revision_round(triaged, chair=users[4], coordinator=users[5])
+    seed_open_review(IN_REVIEW_TITLE, coordinator=users[5], reviewers=[users[3], users[8]])
 
 
 def _seed_triage(institution: Institution, *, coordinator: User) -> None:

@@ -71,7 +71,7 @@ def assign_reviewer(
     if due_on < today:
         raise AssignmentError("The due date cannot be in the past.")
     assignment = Assignment(
-        proposal_id=proposal.id,
+        proposal=proposal,  # keeps a loaded proposal.review_assignments current
         committee_id=committee.id,
         reviewer_id=member_user.id,
         version_id=version.id,
@@ -248,7 +248,7 @@ def carry_forward_assignments(proposal: Proposal, *, actor: User | None) -> list
         if member is None or not member.active_on(today) or reasons_for(old.reviewer, proposal):
             continue
         assignment = Assignment(
-            proposal_id=proposal.id,
+            proposal=proposal,  # keeps a loaded proposal.review_assignments current
             committee_id=old.committee_id,
             reviewer_id=old.reviewer_id,
             version_id=new.id,

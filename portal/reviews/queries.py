@@ -63,17 +63,27 @@ class MyAssignment:
     committee: str
     version: int
     due_on: date
+    review_state: str | None  # "draft", "submitted", or None before the first save
 
 
 def my_assignments(user: User) -> list[MyAssignment]:
-    """The user's active assignments on proposals they are not conflicted with, soonest due first.
-    One statement, however many assignments."""
+    """The user's active assignments on the latest version of proposals they are not conflicted with, soonest
+    due first. One statement, however many assignments."""
     rows = db.session.execute(
-        select(Assignment.id, Proposal.id, Proposal.title, Committee.name, ProposalVersion.number, Assignment.due_on)
+        select(
+            Assignment.id, Proposal.id, Proposal.title, Committee.name, ProposalVersion.number, Assignment.due_on,
+            Review.state,
+        )
         .join(Proposal, Proposal.id == Assignment.proposal_id)
         .join(Committee, Committee.id == Assignment.committee_id)
         .join(ProposalVersion, ProposalVersion.id == Assignment.version_id)
-        .where(Assignment.reviewer_id == user.id, Assignment.state == ACTIVE, not_conflicted_clause(user))
+        .outerjoin(Review, Review.assignment_id == Assignment.id)
+        .where(
+            Assignment.reviewer_id == user.id,
+            Assignment.state == ACTIVE,
+            ProposalVersion.number == Proposal.version_count,
+            not_conflicted_clause(user),
+        )
         .order_by(Assignment.due_on, Assignment.id)
     )
     return [MyAssignment(*row) for row in rows]
