@@ -223,6 +223,9 @@ def cast_vote(item: AgendaItem, voter: User, choice: Choice | str, *, actor: Use
                                 "record this vote.")
     if not item.is_proposal:
         raise MeetingError("Minutes are approved by the chair with the meeting's quorum, not voted on here.")
+    if item.proposal.state_enum is not ProposalState.AWAITING_DECISION:
+        raise MeetingError(f"Item {item.position} is {item.proposal.state_enum.label.lower()}: it no longer awaits "
+                           "the committee's decision, so no vote can be recorded on it.")
     state = item_state(meeting, item)
     refusal = vote_refusal(room(meeting), voter_id=voter.id, voter_name=voter.name, choice=choice,
                            recused=state.recused, in_session=meeting.state_enum is MeetingState.IN_SESSION)

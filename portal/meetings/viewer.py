@@ -16,6 +16,7 @@ from portal.meetings.models import AgendaItem, Meeting
 from portal.meetings.permissions import can_edit_minutes, can_manage_item, can_manage_meeting, can_see_item
 from portal.meetings.rules import Choice, Tally, meeting_quorum
 from portal.meetings.states import MeetingState, MinutesState
+from portal.proposals.states import ProposalState
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class ItemView:
     notes: str = ""
     voters: tuple[Seat, ...] = ()  # present voting members, for the manager's vote form
     my_vote: str | None = None
+    votable: bool = False  # the proposal still awaits the committee's decision
     i_may_vote: bool = False  # the viewer is a present voting member who is not recused
     i_am_recused: bool = False
     approvable: bool = False  # a minutes item the viewer may approve now
@@ -77,8 +79,7 @@ class MeetingView:
         return self.meeting.state_enum is MeetingState.ENDED
 
 
-def _seat(member: CommitteeMember, meeting: Meeting) -> Seat:
-    recorded = {a.user_id: a.present for a in meeting.attendance}
+def _seat(member: CommitteeMember, recorded: dict[int, bool]) -> Seat:
     return Seat(member.user_id, member.user.name, MemberRole(member.role).label, member.votes, member.non_scientist,
                 recorded.get(member.user_id))
 
@@ -109,6 +110,7 @@ def _proposal_item(item: AgendaItem, meeting: Meeting, viewer: User, seats: tupl
         recused=tuple(s for s in seats if s.user_id in state.recused), votes=votes, tally=state.tally,
         notes=item.notes, voters=tuple(s for s in seats if s.votes and s.present),
         my_vote=state.votes.get(viewer.id),
+        votable=item.proposal.state_enum is ProposalState.AWAITING_DECISION,
         i_may_vote=bool(mine and mine.votes and mine.present and viewer.id not in state.recused),
         i_am_recused=viewer.id in state.recused,
     )
@@ -123,7 +125,8 @@ def item_view(item: AgendaItem, meeting: Meeting, viewer: User, seats: tuple[Sea
 
 
 def meeting_view(meeting: Meeting, viewer: User) -> MeetingView:
-    seats = tuple(_seat(m, meeting) for m in seated(meeting))
+    recorded = {a.user_id: a.present for a in meeting.attendance}
+    seats = tuple(_seat(m, recorded) for m in seated(meeting))
     return MeetingView(
         meeting=meeting,
         seats=seats,

@@ -34,6 +34,7 @@ from portal.meetings.permissions import (
     can_view_meetings,
 )
 from portal.meetings.rules import Choice
+from portal.meetings.states import MeetingState
 from portal.meetings.viewer import meeting_view
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
@@ -81,12 +82,12 @@ def member_user(meeting: Meeting, user_id: int | None) -> User:
 def page(meeting_id: int, status: int = 200):  # noqa: ANN201
     meeting = load_meeting(meeting_id)
     user = acting_user()
-    manage = can_manage_meeting(user, meeting)
+    open_agenda = meeting.state_enum is not MeetingState.ENDED
     return render_template(
         "meetings/detail.html",
         view=meeting_view(meeting, user),
-        candidates=queries.proposal_candidates(meeting, user) if meeting.state != "ended" else [],
-        earlier=queries.minutes_candidates(meeting) if manage and meeting.state != "ended" else [],
+        candidates=queries.proposal_candidates(meeting, user) if open_agenda else [],
+        earlier=queries.minutes_candidates(meeting) if open_agenda and can_manage_meeting(user, meeting) else [],
         choices=list(Choice),
     ), status
 

@@ -13,6 +13,7 @@ from portal.conflicts.operations import declare_conflict
 from portal.extensions import db
 from portal.meetings import operations as ops
 from portal.meetings.operations import MeetingError
+from portal.proposals.operations import withdraw_proposal
 from tests.meetings.conftest import TOMORROW, all_events, event_data, events, reload_meeting
 from tests.routing.test_triage import REFERRED, _committee, _screened
 
@@ -124,6 +125,15 @@ def test_voting_when_not_in_session(world):
     ops.end_meeting(meeting, actor=w.chair)
     db.session.commit()
     _refused("only while the meeting is in session", ops.cast_vote, meeting.items[0], w.chair, "for", actor=w.chair)
+
+
+def test_no_vote_on_a_proposal_that_no_longer_awaits_the_decision(world):
+    w = world
+    meeting = w.in_session(w.meeting(w.proposal))
+    withdraw_proposal(w.proposal, reason="The study will not go ahead.", actor=w.proposal.pi)
+    db.session.commit()
+    _refused("Item 1 is withdrawn: it no longer awaits the committee's decision", ops.cast_vote, meeting.items[0],
+             w.chair, "for", actor=w.chair)
 
 
 def test_a_member_cannot_record_another_members_vote(world):

@@ -211,3 +211,40 @@ def test_the_list_query_and_the_predicate_agree(app, world, factory):
     for user in people:
         by_query = set(db.session.scalars(select(Committee.id).where(visible_committees_clause(user))))
         assert by_query == {c.id for c in committees if can_view_meetings(user, c)}, user.name
+
+
+def test_a_member_votes_and_recuses_themself_on_the_meeting_page(app, world, factory):
+    w = world
+    second = w.awaiting(factory, "A second fictional study")
+    meeting = w.in_session(w.meeting(w.proposal, second))
+    first_item, second_item = meeting.items
+    client = client_for(app, w.member)
+    page = text(client.get(f"/meetings/{meeting.id}"))
+    assert page.count("Your vote on item") == 2 and "Record votes" not in page
+    voted = post(client, f"/meetings/{meeting.id}/items/{first_item.id}/votes",
+                 {"user_id": w.member.id, "choice": "against"})
+    assert voted.status_code == 302
+    recused = post(client, f"/meetings/{meeting.id}/items/{second_item.id}/recusals",
+                   {"user_id": w.member.id, "reason": "Advises the funder"})
+    assert recused.status_code == 302
+    page = text(client.get(f"/meetings/{meeting.id}"))
+    assert "Your vote on item 1 (now: against)" in page
+    assert "You are recused from this item." in page
+    assert "Recused: Mia Member." in page
+    refused = post(client, f"/meetings/{meeting.id}/items/{second_item.id}/votes",
+                   {"user_id": w.member.id, "choice": "for"})
+    assert refused.status_code == 400
+    assert "Mia Member is recused from this item and can only be recorded as recused." in text(refused)
+
+
+def test_scheduling_a_meeting(app, world):
+    client = client_for(app, world.chair)
+    assert client.get(f"/meetings/committee/{world.committee.id}/new").status_code == 200
+    response = post(client, f"/meetings/committee/{world.committee.id}/new",
+                    {"title": "  January   meeting ", "starts_at": "2030-01-15T14:30", "location": "Room 4"})
+    meeting = db.session.scalar(select(Meeting).where(Meeting.title == "January meeting"))
+    assert response.status_code == 302 and response.headers["Location"] == f"/meetings/{meeting.id}"
+    assert (meeting.starts_at.isoformat(), meeting.location, meeting.state) == ("2030-01-15T14:30:00", "Room 4",
+                                                                                "scheduled")
+    listing = text(client.get("/meetings"))
+    assert "January meeting" in listing and "2030-01-15 14:30 UTC" in listing
