@@ -81,6 +81,15 @@ def test_conflicted_people_see_nothing_of_the_proposal_anywhere(app, leak_world)
         fetched, seen = _crawl(app, person, w.hidden_from_conflicted)
         assert fetched > 40
         assert w.control_for_committee in seen, f"{person.name} should still see the other proposal's review"
+        assert w.control_for_meeting in seen, f"{person.name} should still see the other item of the meeting"
+
+
+def test_the_canaries_are_there_for_those_who_may_see_them(app, leak_world):
+    """The oracle's own check: the deputy, who ran the meeting's conflicted item, finds every meeting canary."""
+    _fetched, seen = _crawl(app, leak_world.deputy, set())
+    from tests.leaks.world import MEETING_CANARIES
+
+    assert {c for c in MEETING_CANARIES if c in seen} == MEETING_CANARIES
 
 
 def test_investigators_see_only_what_was_released_to_them(app, leak_world):

@@ -12,19 +12,23 @@ from dataclasses import dataclass, field
 
 from portal.auth.models import User
 from portal.auth.roles import Role
+from portal.clock import utcnow
 from portal.committees.kinds import MemberRole
-from portal.committees.operations import add_member
+from portal.committees.operations import add_member, set_deputy
 from portal.conflicts.operations import declare_conflict
 from portal.extensions import db
+from portal.meetings import operations as meetings
 from portal.proposals import operations as proposal_ops
 from portal.proposals.fields import TeamRole
-from portal.reviews.operations import assign_reviewer, save_review
+from portal.reviews.operations import assign_reviewer, complete_review, save_review
 from portal.revisions.operations import ItemDraft, answer_items, resubmit, send_revision_request
 from portal.screenings.queries import active_sets_for
 from tests.factories import PASSWORD
 from tests.reviews.conftest import World, complete_values, items_of, make_world
 
 REVIEW_CANARIES = ("LK-RATIONALE", "LK-COMMITTEE", "LK-UNRELEASED", "LK-DRAFT")
+# Proposal R's item at the meeting: its title, review, notes, and its one vote pattern (Q's votes are all "for").
+MEETING_CANARIES = {"LK-RTITLE", "LK-R-RATIONALE", "LK-R-NOTES", "against 1, abstain 1"}
 
 
 @dataclass
@@ -36,6 +40,8 @@ class LeakWorld:
     co_investigator: User
     released: str = "LK-RELEASED"
     control_for_committee: str = "LK-Q-VISIBLE"
+    control_for_meeting: str = "LK-Q-NOTES"
+    deputy: User | None = None
     hidden_from_conflicted: set[str] = field(default_factory=set)
     hidden_from_investigators: set[str] = field(default_factory=set)
 
@@ -49,6 +55,34 @@ def _review(w: World, proposal, person: User, *, submit: bool = True, **texts: s
     values = complete_values(items_of(assignment), **texts)
     save_review(assignment, items_of(assignment), values, opened_lock=None, submit=submit, actor=person)
     db.session.commit()
+
+
+def _meeting(w: World, factory, q, r, rn1: User, rn2: User) -> User:  # noqa: ANN001
+    """A meeting with Q and R on the agenda: R's PI names the chair, the coordinator and a reviewer as
+    conflicted, so the deputy runs R's item. Votes, notes and minutes."""
+    deputy = factory.user(Role.REVIEWER, institution=w.institution, name="Deputy LK-DEP")
+    lay = factory.user(Role.REVIEWER, institution=w.institution, name="Lay member LK-LAY")
+    set_deputy(w.ire, add_member(w.ire, deputy, role=MemberRole.MEMBER, actor=None), actor=None)
+    add_member(w.ire, lay, role=MemberRole.MEMBER, non_scientist=True, actor=None)
+    meeting = meetings.schedule_meeting(w.ire, title="Leak meeting", starts_at=utcnow(), actor=w.coordinator)
+    q_item = meetings.add_proposal_item(meeting, q, actor=w.coordinator)
+    r_item = meetings.add_proposal_item(meeting, r, actor=w.coordinator)
+    for person in (w.chair, w.reviewer, rn1, rn2, deputy, lay):
+        meetings.record_attendance(meeting, person, present=True, actor=w.coordinator)
+    meetings.start_meeting(meeting, actor=w.chair)
+    for person in (w.chair, w.coordinator, rn2):
+        declare_conflict(r, person, reason="Shares a grant with the PI LK-REASON", actor=r.pi)
+    db.session.commit()
+    for person in (w.chair, w.reviewer, rn1, deputy, lay):
+        meetings.cast_vote(q_item, person, "for", actor=w.chair)
+    meetings.record_notes(q_item, notes="Discussed openly LK-Q-NOTES", actor=w.chair)
+    for person, choice in ((w.reviewer, "for"), (rn1, "against"), (deputy, "abstain"), (lay, "for")):
+        meetings.cast_vote(r_item, person, choice, actor=deputy)
+    meetings.record_notes(r_item, notes="Storage questions LK-R-NOTES", actor=deputy)
+    meetings.end_meeting(meeting, actor=w.chair)
+    meetings.generate_minutes(meeting, actor=w.chair)
+    db.session.commit()
+    return deputy
 
 
 def build_leak_world(factory) -> LeakWorld:  # noqa: ANN001
@@ -79,12 +113,16 @@ def build_leak_world(factory) -> LeakWorld:  # noqa: ANN001
 
     q = w.screened_and_routed(factory, "Control proposal LK-QTITLE")
     _review(w, q, rn1, rationale="LK-Q-VISIBLE")
+    r = w.screened_and_routed(factory, "Meeting canary LK-RTITLE")
+    _review(w, r, rn1, rationale="LK-R-RATIONALE")
+    for ready in (q, r):
+        complete_review(ready, actor=w.coordinator)
 
     declare_conflict(p, w.chair, reason="Co-author of the PI LK-REASON", actor=pi)
     declare_conflict(p, w.coordinator, reason="Former lab member LK-REASON", actor=pi)
     declare_conflict(p, rn2, reason="Collaborating on a grant LK-REASON", actor=rn2)
     db.session.commit()
-
+    deputy = _meeting(w, factory, q, r, rn1, rn2)
     proposal_canaries = {"LK-PTITLE", "LK-SITE", "LK-RELEASED", "LK-ANSWER", "LK-REASON"}
     return LeakWorld(
         chair=w.chair,
@@ -92,8 +130,9 @@ def build_leak_world(factory) -> LeakWorld:  # noqa: ANN001
         recused_reviewer=rn2,
         pi=pi,
         co_investigator=co_investigator,
-        hidden_from_conflicted=proposal_canaries | set(REVIEW_CANARIES),
-        # Reviewer identities (closed review), review texts, and the other investigator's proposal.
-        hidden_from_investigators=set(REVIEW_CANARIES)
-        | {"LK-RN1", "LK-RN2", "Chair Person", "LK-QTITLE", "LK-Q-VISIBLE"},
+        deputy=deputy,
+        hidden_from_conflicted=proposal_canaries | set(REVIEW_CANARIES) | MEETING_CANARIES,
+        # Reviewer identities (closed review), review texts, meetings, and the other investigators' proposals.
+        hidden_from_investigators=set(REVIEW_CANARIES) | MEETING_CANARIES
+        | {"LK-RN1", "LK-RN2", "Chair Person", "LK-QTITLE", "LK-Q-VISIBLE", "LK-Q-NOTES"},
     )
