@@ -84,3 +84,18 @@ def test_seed_shows_a_revision_round_a_proposal_awaiting_decision_and_one_in_rev
     states = dict(db.session.execute(select(Review.state, func.count()).group_by(Review.state)).all())
     assert states == {"submitted": 4, "draft": 1}
     assert by_title["Literature triage with machine learning for biosafety review offices"].state == "screened"
+
+
+def test_seed_shows_a_held_meeting_with_votes_and_minutes_and_the_next_one(app):
+    from portal.meetings.models import Meeting, Vote
+
+    _seed(app)
+    held, upcoming = db.session.scalars(select(Meeting).order_by(Meeting.starts_at)).all()
+    assert (held.state, held.minutes_state, upcoming.state) == ("ended", "draft", "scheduled")
+    assert "Votes: for 3, against 0, abstain 0, recused 0." in held.items[0].minutes_text
+    assert db.session.scalar(select(func.count()).select_from(Vote)) == 3
+    assert [i.minutes_of_id for i in upcoming.items] == [held.id]
+    client = app.test_client()
+    sign_in(client, "chair@northbridge.example", DEMO_PASSWORD)
+    assert "Review Entity: next monthly meeting" in client.get("/dashboard").get_data(as_text=True)
+    assert client.get(f"/meetings/{held.id}/minutes").status_code == 200

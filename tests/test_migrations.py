@@ -30,6 +30,14 @@ EXPECTED_TABLES = {
     "conflict_declarations",
     "proposal_committees",
     "review_assignments",
+    "reviews",
+    "revision_requests",
+    "revision_items",
+    "meetings",
+    "agenda_items",
+    "meeting_attendance",
+    "meeting_recusals",
+    "meeting_votes",
 }
 
 

@@ -177,13 +177,15 @@ def seed_demo() -> list[DemoUser]:
 
 
 def _seed_review(users: list[User]) -> None:
-    """The triaged proposal went through a revision round and awaits the committee's decision; another is in
-    review with a draft and a review not started."""
+    """The triaged proposal went through a revision round, was voted on at a meeting and awaits the decision;
+    another is in review with a draft and a review not started."""
+    from portal.demo.meetings import seed_meetings
     from portal.demo.review_round import seed_open_review, seed_revision_round
 
     db.session.flush()
     triaged = db.session.scalar(select(Proposal).where(Proposal.title == TRIAGED_TITLE))
     seed_revision_round(triaged, chair=users[4], coordinator=users[5])
+    seed_meetings(triaged, chair=users[4], coordinator=users[5])
     seed_open_review(IN_REVIEW_TITLE, coordinator=users[5], reviewers=[users[3], users[8]])
 
 

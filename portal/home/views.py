@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from portal.auth.models import User
 from portal.auth.roles import AccountStatus, Role
 from portal.extensions import db
+from portal.meetings.queries import meetings_for
 from portal.proposals import queries
 from portal.proposals.permissions import INSTITUTION_READERS
 from portal.proposals.states import NEXT_STEP, ProposalState
@@ -36,6 +37,8 @@ def dashboard():  # noqa: ANN201
         context["state_counts"] = queries.institution_state_counts(user.institution_id)
     if user.has_role(Role.REVIEWER, Role.CHAIR):
         context["my_assignments"] = my_assignments(user)
+    if user.has_role(Role.REVIEWER, Role.CHAIR, Role.COORDINATOR):
+        context["upcoming_meetings"] = meetings_for(user, upcoming=True, limit=5)
     if user.has_role(Role.ADMIN):
         context["pending_accounts"] = db.session.scalar(
             select(func.count())
