@@ -89,3 +89,38 @@ def test_the_reviews_and_assignments_pages_run_the_same_statements_for_2_and_8_r
         counts.append(statements_for(client_for(app, w.coordinator), f"/proposals/{w.proposal.id}/{page}"))
     print(f"{page} page statements for 2 and 8 reviews: {counts}")
     assert counts[0] == counts[1]
+
+
+def test_who_may_complete_the_review(app, world, factory):
+    """Truth table: role and relation × state for "Complete the review" (a POST)."""
+    from portal.revisions.operations import ItemDraft, send_revision_request
+    from tests.conftest import post
+
+    w = world
+    _review(w, w.reviewer, submit=True)
+    url = f"/proposals/{w.proposal.id}/reviews/complete"
+    refused = [
+        (w.reviewer, 403), (w.proposal.pi, 403), (factory.user(Role.COORDINATOR), 404),
+        (factory.user(Role.GOVERNANCE, institution=w.institution), 404),
+    ]
+    for user, status in refused:
+        assert post(client_for(app, user), url).status_code == status, user.name
+    send_revision_request(w.proposal, w.ire, [ItemDraft("Clarify the sites.")], confirmed=True, actor=w.chair)
+    db.session.commit()
+    for user in (w.chair, w.coordinator):  # in "revisions requested" nobody completes the review
+        assert post(client_for(app, user), url).status_code == 403, user.name
+    assert w.proposal.state == "revisions_requested"
+
+
+def test_the_chair_completes_the_review_and_a_conflicted_chair_cannot(app, world, factory):
+    from tests.conftest import post
+
+    w = world
+    _review(w, w.reviewer, submit=True)
+    url = f"/proposals/{w.proposal.id}/reviews/complete"
+    declare_conflict(w.proposal, w.chair, reason="Shares a grant with the PI", actor=w.chair)
+    db.session.commit()
+    assert post(client_for(app, w.chair), url).status_code == 404
+    assert post(client_for(app, w.coordinator), url).status_code == 302
+    db.session.expire_all()
+    assert w.proposal.state == "awaiting_decision"
