@@ -4,6 +4,7 @@ conflicts taking effect on the next request, and who may open it (nobody but the
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import pytest
 from sqlalchemy import select
@@ -119,24 +120,38 @@ def test_two_saves_from_the_same_copy_one_wins_the_other_is_told_and_keeps_its_t
     assert "First AA-1" in _review(mine).assessments
 
 
-@pytest.mark.skipif(BACKEND != "postgresql", reason="SQLite runs write transactions one at a time (BEGIN "
-                    "IMMEDIATE), so the second save reads the new lock_version: the test above covers it")
-def test_two_transactions_saving_the_same_copy_at_once_one_fails_with_stale_data(app, world, assigned):
-    """On PostgreSQL both transactions can read lock_version 1 before either writes: the version column makes
-    the second UPDATE match no row, which the view turns into the "changed since you opened it" message."""
+def test_two_transactions_saving_the_same_copy_at_once_never_overwrite(app, world, assigned):
+    """PostgreSQL: both transactions can read lock_version 1 before either writes; the version column makes the
+    second UPDATE match no row (StaleDataError), which the view turns into "changed since you opened it".
+    SQLite: a writing transaction begins IMMEDIATE, so a second writer cannot even start until the first ends,
+    and then it reads the new lock_version (the test above)."""
     mine, _ = assigned
     save_review(mine, items_of(mine), complete_values(items_of(mine)), opened_lock=None, submit=False,
                 actor=world.reviewer)
     db.session.commit()
     review_id = _review(mine).id
-    with Session(db.engine) as first, Session(db.engine) as second:
-        a, b = first.get(Review, review_id), second.get(Review, review_id)
-        assert a.lock_version == b.lock_version == 1
-        a.committee_comment = "First writer"
-        first.commit()
-        b.committee_comment = "Second writer"
-        with pytest.raises(StaleDataError):
-            second.commit()
+    db.session.commit()
+    if BACKEND == "postgresql":
+        with Session(db.engine) as first, Session(db.engine) as second:
+            a, b = first.get(Review, review_id), second.get(Review, review_id)
+            assert a.lock_version == b.lock_version == 1
+            a.committee_comment = "First writer"
+            first.commit()
+            b.committee_comment = "Second writer"
+            with pytest.raises(StaleDataError):
+                second.commit()
+    else:
+        with Session(db.engine) as first:
+            first.get(Review, review_id).committee_comment = "First writer"
+            first.flush()
+            other = db.engine.raw_connection()
+            try:
+                other.driver_connection.execute("PRAGMA busy_timeout=50")
+                with pytest.raises(sqlite3.OperationalError, match="locked"):
+                    other.driver_connection.execute("BEGIN IMMEDIATE")
+            finally:
+                other.close()
+            first.commit()
     assert _review(mine).committee_comment == "First writer"
 
 
