@@ -82,8 +82,33 @@ class Outcome:
 class Clock:
     kind: str
     title: str
-    due_days: int
-    owner: str
+    due_days: int  # from the decision (or, for screening clocks, from the screening)
+    owner: str  # a role: investigator, coordinator, chair ...
+    repeat_days: int | None = None  # a recurring duty (progress reports): the next one falls due this much later
+
+
+# What a committee may decide (design §2 step 5). A set constrains these through its determinations' `forbids`.
+DECISION_OUTCOMES = (
+    "approved",
+    "approved_with_conditions",
+    "revisions_required",
+    "not_approved",
+    "referred_to_funding_agency",
+    "prohibited",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Determination:
+    """What a committee may determine under a set (e.g. not in scope, Category 1, Category 2, both). The
+    screening only proposes; people determine, and the determination starts its clocks."""
+
+    id: str
+    title: str
+    dual_use: bool  # a final dual-use determination: the decision needs two distinct signers
+    clocks: tuple[Clock, ...] = ()
+    forbids: tuple[str, ...] = ()  # decision outcomes ruled out, e.g. a prohibited determination forbids approval
+    description: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +140,10 @@ class CriteriaSet:
     digest: str
     path: str
     question_order: tuple[Question, ...] = field(default=())  # show_if dependencies first
+    determinations: tuple[Determination, ...] = field(default=())  # in display order
+
+    def determination(self, determination_id: str) -> Determination | None:
+        return next((d for d in self.determinations if d.id == determination_id), None)
 
     @property
     def optional_questions(self) -> tuple[str, ...]:
