@@ -33,6 +33,13 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SECURE": False,
     "WTF_CSRF_TIME_LIMIT": 3600,
     "PREFERRED_URL_SCHEME": "http",
+    # Decision records: the institution's Ed25519 key pair (default <instance>/records/), render limits,
+    # and the largest PDF the verify page accepts.
+    "RECORDS_PRIVATE_KEY": None,
+    "RECORDS_PUBLIC_KEY": None,
+    "RECORDS_RENDER_TIMEOUT": 60,  # seconds per record
+    "RECORDS_RENDER_MEMORY_MB": 1024,  # address space of each render process
+    "RECORDS_VERIFY_MAX_BYTES": 10 * 1024 * 1024,
 }
 
 # Keys that appear in tutorials and sample files; never acceptable in production.
@@ -60,6 +67,8 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     if not app.config["ATTACHMENT_DIR"]:
         app.config["ATTACHMENT_DIR"] = str(instance / "attachments")
+    app.config["RECORDS_PRIVATE_KEY"] = app.config["RECORDS_PRIVATE_KEY"] or str(instance / "records" / "signing.key")
+    app.config["RECORDS_PUBLIC_KEY"] = app.config["RECORDS_PUBLIC_KEY"] or str(instance / "records" / "signing.pub")
     _settle_secret_key(app, instance)
 
 

@@ -1,0 +1,91 @@
+"""Signed envelope in, PDF/A-3b bytes out: HTML here, WeasyPrint in a limited child, checks after.
+
+pdf = render_pdf(envelope)                  # RenderError (RenderTimeout, RenderFailed, RenderUnavailable)
+write_pdf(path, pdf)                        # FileWriteError (DiskFullError): nothing partial is left
+reason = rendering_unavailable_reason()     # None when PDFs can be rendered on this machine
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from portal.audit.canonical import canonical_json
+from portal.records.document import record_html
+from portal.records.files import write_atomically
+from portal.records.pdfcheck import PdfUnreadable, inspect_pdf
+from portal.records.sandbox import Limits, RenderError, RenderFailed, RenderUnavailable, run_limited
+from portal.records.shape import check_shape
+from portal.records.signing import envelope_problems
+
+log = logging.getLogger("portal.records")
+ATTACHMENT_NAME = "record.json"
+PDF_MODE = 0o640
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    pdf: bytes
+    peak_rss_kb: int  # the render process's peak resident memory
+
+
+def envelope_json(envelope: dict[str, Any]) -> bytes:
+    """The bytes embedded as record.json: canonical JSON, so the same envelope always gives the same file."""
+    return canonical_json(envelope).encode("utf-8")
+
+
+def render_pdf(envelope: dict[str, Any], *, limits: Limits | None = None) -> bytes:
+    return render_measured(envelope, limits=limits).pdf
+
+
+def render_measured(envelope: dict[str, Any], *, limits: Limits | None = None) -> RenderedPdf:
+    problems = envelope_problems(envelope)
+    if problems:
+        raise RenderFailed("The envelope cannot be rendered: " + "; ".join(problems) + ".")
+    check_shape(envelope["record"])
+    attachment = envelope_json(envelope)
+    record_id = envelope["record"]["record_id"]
+    result = run_limited(
+        "portal.records.engine:html_to_pdf",
+        (record_html(envelope), attachment, envelope["record"]["generated_at"]),
+        limits or Limits(),
+    )
+    pdf, refused = result.value
+    for url in refused:
+        log.warning("record %s: the PDF renderer refused to fetch %s", record_id, url)
+    check_rendered(pdf, attachment)
+    return RenderedPdf(pdf, result.peak_rss_kb)
+
+
+def check_rendered(pdf: bytes, attachment: bytes) -> None:
+    """The PDF must carry exactly our record.json and no active content (security-test-plan.md §2.1)."""
+    try:
+        contents = inspect_pdf(pdf)
+    except PdfUnreadable as error:
+        raise RenderFailed(f"The rendered PDF cannot be read back ({error}). Nothing was written.") from error
+    if contents.active:
+        raise RenderFailed(f"The rendered PDF contains active content ({', '.join(sorted(contents.active))}).")
+    if contents.embedded != {ATTACHMENT_NAME: [attachment]}:
+        names = ", ".join(contents.embedded_names) or "none"
+        raise RenderFailed(f"The rendered PDF embeds unexpected files ({names}); only record.json is allowed.")
+
+
+def write_pdf(path: str | os.PathLike[str], pdf: bytes) -> Path:
+    """Atomically: temp file, fsync, rename, fsync the directory."""
+    return write_atomically(path, pdf, mode=PDF_MODE)
+
+
+@cache
+def rendering_unavailable_reason() -> str | None:
+    """None when a render process can load WeasyPrint; otherwise the reason, for pages to show."""
+    try:
+        run_limited("portal.records.engine:probe", (), Limits(seconds=60))
+    except RenderUnavailable as error:
+        return str(error)
+    except RenderError as error:
+        return f"PDF rendering is unavailable: {error}"
+    return None
