@@ -8,12 +8,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from portal.criteria.conditions import Condition, ConditionError, Vocabulary, compile_condition
+from portal.criteria.determinations import compile_determinations, compile_outcome_clocks
+from portal.criteria.examples import CHOICE_TYPES, compile_examples, example_problems
 from portal.criteria.model import (
     Choice,
-    Clock,
     CriteriaSet,
     Criterion,
-    Example,
     HumanJudgment,
     Outcome,
     Question,
@@ -21,7 +21,6 @@ from portal.criteria.model import (
 )
 from portal.criteria.source import Problem, SourceFile
 
-CHOICE_TYPES = ("single_choice", "multiple_choice")
 UNSURE_LABEL = "Not sure"
 
 
@@ -42,6 +41,7 @@ class SetBuilder:
         questions_meta = {qid: (q["type"], q["text"], self._labels(q)) for qid, q in raw_questions.items()}
         criterion_ids = [c["id"] for c in self.data["criteria"]]
         self._duplicates(criterion_ids, "criteria", "criterion")
+        self._duplicates([d["id"] for d in self.data["determinations"]], "determinations", "determination")
         criterion_titles = {c["id"]: c["title"] for c in self.data["criteria"]}
         vocabulary = Vocabulary(questions_meta, {k: self._list_labels(k) for k in self.lists}, criterion_titles)
         questions = self._questions(raw_questions, vocabulary)
@@ -69,19 +69,12 @@ class SetBuilder:
             outcomes=tuple(outcomes),
             default_outcome=default,
             routing={k: tuple(v) for k, v in self.data.get("routing", {}).items()},
-            clocks={k: tuple(Clock(**c) for c in v) for k, v in self.data.get("clocks", {}).items()},
-            examples=tuple(
-                Example(
-                    e["name"],
-                    e["answers"],
-                    e["expect"],
-                    tuple(e["expect_criteria"]) if "expect_criteria" in e else None,
-                )
-                for e in self.data.get("examples", [])
-            ),
+            clocks=compile_outcome_clocks(self.data.get("clocks", {})),
+            examples=compile_examples(self.data.get("examples", [])),
             digest=self._digest(raw_questions, lists_used),
             path=self.src.name,
             question_order=question_order,
+            determinations=compile_determinations(self.data["determinations"]),
         )
 
     # -- questions -------------------------------------------------------------------------------
@@ -241,21 +234,9 @@ class SetBuilder:
             for key in self.data.get(section, {}):
                 if key not in outcome_ids:
                     self.fail((section, key), f"unknown outcome '{key}'")
-        question_ids, criterion_ids = {q.id for q in questions}, {c.id for c in criteria}
-        by_id = {q.id: q for q in questions}
-        for index, example in enumerate(self.data.get("examples", [])):
-            for qid, answer in example["answers"].items():
-                if qid not in question_ids:
-                    self.fail(("examples", index, "answers", qid), f"unknown question '{qid}'")
-                    continue
-                bad = _invalid_values(by_id[qid], answer)
-                if bad:
-                    self.fail(("examples", index, "answers", qid), f"{bad} is not an answer question '{qid}' accepts")
-            if example["expect"] not in outcome_ids:
-                self.fail(("examples", index, "expect"), f"unknown outcome '{example['expect']}'")
-            for cid in example.get("expect_criteria", []):
-                if cid not in criterion_ids:
-                    self.fail(("examples", index, "expect_criteria"), f"unknown criterion '{cid}'")
+        examples = self.data.get("examples", [])
+        for path, message in example_problems(examples, questions, outcome_ids, {c.id for c in criteria}):
+            self.fail(path, message)
 
     # -- helpers ---------------------------------------------------------------------------------
     def _compile(self, data: Any, vocabulary: Vocabulary, path: tuple[Any, ...]) -> Condition | None:
@@ -306,21 +287,6 @@ class SetBuilder:
         content["lists"] = {list_id: self.lists[list_id] for list_id in sorted(lists_used) if list_id in self.lists}
         text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _invalid_values(question: Question, answer: Any) -> list[Any]:
-    """The parts of an example answer that the question could never receive from the form."""
-    if question.type == "yes_no_unsure":
-        return [] if answer in ("yes", "no", "unsure") else [answer]
-    if question.type == "attestation":
-        return [] if answer == "yes" else [answer]
-    if question.type not in CHOICE_TYPES:
-        return []
-    allowed = {c.id for c in question.choices} | ({"unsure"} if question.allow_unsure else set())
-    values = answer if question.type == "multiple_choice" and isinstance(answer, list) else [answer]
-    if question.type == "multiple_choice" and not isinstance(answer, list):
-        return [answer]
-    return [v for v in values if v not in allowed]
 
 
 def _never() -> Condition:

@@ -130,6 +130,18 @@ default_outcome:
 routing:
   stop: [ire]
   refer: [ire]
+determinations:
+  - id: not_in_scope
+    title: Not in scope
+    dual_use: false
+  - id: of_concern
+    title: Of concern
+    dual_use: true
+    description: The committee finds the work of concern.
+    clocks:
+      - {kind: notify, title: Notify the funder, due_days: 30, owner: coordinator}
+      - {kind: report, title: Progress report, due_days: 182, owner: investigator, repeat_days: 182}
+    forbids: [approved]
 examples:
   - name: nothing applies
     answers: {gate: "no", tiny.size: small, tiny.exempt: "yes", tiny.attest: "yes"}

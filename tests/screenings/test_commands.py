@@ -74,7 +74,7 @@ def test_show_summarises_one_set(app):
     out = result.output
     s = all_sets()[DURC_2024]
     assert out.startswith("USG Policy for Oversight of DURC and PEPP (May 2024)\n")
-    assert f"id {DURC_2024}, version 1, source policy superseded" in out
+    assert f"id {DURC_2024}, version {s.version}, source policy superseded" in out
     assert f"digest {s.digest}" in out
     assert "Questions:" in out and "Criteria:" in out and "Outcomes, most cautious first:" in out
     assert out.index("Questions:") < out.index("Criteria:") < out.index("Outcomes, most cautious first:")
@@ -143,7 +143,10 @@ def test_check_refuses_a_set_changed_without_a_version_bump_after_screenings_use
 
     result = _run(app, "check")
     assert result.exit_code == 1, result.output
-    assert "usg-durc-pepp-2024.yaml: version: the content changed but version 1 stayed the same" in result.output
+    version = all_sets()[DURC_2024].version
+    assert (
+        f"usg-durc-pepp-2024.yaml: version: the content changed but version {version} stayed the same" in result.output
+    )
     assert "(digest 000000000000…, now " + all_sets()[DURC_2024].digest[:12] in result.output
     assert "bump the version" in result.output
     assert "1 problem(s) found." in result.output

@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.proposals import operations as ops
 from portal.proposals.models import Proposal
 from portal.screenings.forms import field_name
+from portal.screenings.registry import all_sets
 from tests.criteria.tiny_tree import write_tree
 from tests.proposals.conftest import event_data, events, reload, sign_and_submit, signed_in, text, versions_of
 from tests.screenings.helpers import (
@@ -282,7 +283,7 @@ def test_the_preview_waits_until_every_applicable_question_is_answered(app, fact
     assert "Every question that applies is answered." in page
     assert waiting not in page
     assert OUT_OF_SCOPE_TITLE in page
-    assert "Set usg-durc-pepp-2024, version 1" in page
+    assert f"Set usg-durc-pepp-2024, version {all_sets()[DURC_2024].version}" in page
     assert "Provisional screening outcome: a person decides." in page
 
 
