@@ -11,7 +11,7 @@ from flask.cli import ScriptInfo
 
 from portal.config import ROOT
 from portal.criteria.loader import check_criteria
-from portal.criteria.model import CriteriaSet
+from portal.criteria.model import Clock, CriteriaSet
 
 
 def _criteria_dir() -> Path:
@@ -91,9 +91,30 @@ def show_command(set_id: str) -> None:
     for c in s.criteria:
         judgment = f"  -> human judgment by {', '.join(c.human_judgment.by)}" if c.human_judgment else ""
         click.echo(f"  - {c.id} (weight {c.weight}): {c.title}{judgment}")
+    _echo_outcomes(s)
+    _echo_determinations(s)
+
+
+def _echo_outcomes(s: CriteriaSet) -> None:
     click.echo("\nOutcomes, most cautious first:")
     for o in s.all_outcomes:
         route = ", ".join(s.routing.get(o.id, ())) or "no committee"
         click.echo(f"  - {o.id} [{o.severity.label}] {o.title} -> {route}")
         for clock in s.clocks.get(o.id, ()):
-            click.echo(f"      clock: {clock.title}, {clock.due_days} days, owner {clock.owner}")
+            click.echo(f"      clock: {_clock_text(clock)}")
+
+
+def _echo_determinations(s: CriteriaSet) -> None:
+    click.echo("\nDeterminations a committee may make:")
+    for d in s.determinations:
+        kind = "dual use, two signers" if d.dual_use else "not dual use"
+        click.echo(f"  - {d.id} [{kind}] {d.title}")
+        for clock in d.clocks:
+            click.echo(f"      clock: {_clock_text(clock)}")
+        if d.forbids:
+            click.echo(f"      forbids: {', '.join(d.forbids)}")
+
+
+def _clock_text(clock: Clock) -> str:
+    repeat = f", then every {clock.repeat_days} days" if clock.repeat_days else ""
+    return f"{clock.title}, {clock.due_days} days{repeat}, owner {clock.owner}"

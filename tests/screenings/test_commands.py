@@ -85,6 +85,25 @@ def test_show_summarises_one_set(app):
     assert "  - refer_ire_cat1 [high] Refer to the review entity as possible Category 1 research (DURC) -> ire" in out
     assert "  - coordinator_check [low] The review coordinator checks the screening -> no committee" in out
     assert "      clock: Notify the funding agency of the determination, 30 days, owner coordinator" in out
+    assert out.index("Outcomes, most cautious first:") < out.index("Determinations a committee may make:")
+    determinations = out[out.index("Determinations a committee may make:") :]
+    assert "  - not_in_scope [not dual use] Not in scope of Category 1 or Category 2\n" in determinations
+    assert (
+        "  - category_1 [dual use, two signers] Category 1 research (dual use research of concern)\n" in determinations
+    )
+    assert (
+        "      clock: Annual progress report (Category 1), 365 days, then every 365 days, owner investigator\n"
+        in determinations
+    )
+
+
+def test_show_lists_the_outcomes_a_determination_forbids(app):
+    result = _run(app, "show", "mirror-life")
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(
+        "  - prohibited [dual use, two signers] Prohibited - the work could create a mirror-image organism\n"
+        "      forbids: approved, approved_with_conditions, revisions_required\n"
+    )
 
 
 def test_show_of_an_unknown_set_is_a_usage_error(app):

@@ -89,6 +89,30 @@ def test_a_set_page_shows_questions_criteria_outcomes_routing_and_clocks(app, fa
     assert "Clock: Report the unanticipated result to the review entity within 1 days (investigator)" in page
 
 
+def test_a_set_page_shows_the_determinations_with_their_clocks_and_ruled_out_outcomes(app, factory):
+    client = signed_in(app, factory.user(Role.INVESTIGATOR))
+    page = text(client.get(f"/criteria/{DURC_2024}"))
+    section = page[page.index("<h2>Determinations a committee may make</h2>") :]
+    rows = [row for row in re.findall(r"<tr>(.*?)</tr>", section, re.S) if "<td>" in row]
+    assert [re.search(r'<span class="mono muted">([^<]+)</span>', r).group(1) for r in rows] == [
+        "not_in_scope",
+        "category_1",
+        "category_2",
+        "category_1_and_2",
+    ]
+    not_in_scope, category_1 = rows[0], rows[1]
+    assert '<td data-label="Dual use">No</td>' in not_in_scope and '<td data-label="Clocks">—</td>' in not_in_scope
+    assert "Category 1 research (dual use research of concern)" in category_1
+    assert '<td data-label="Dual use">Yes: two distinct signers</td>' in category_1
+    assert "Notify the funding agency of the determination within 30 days (coordinator)" in category_1
+    assert "Annual progress report (Category 1) within 365 days, then every 365 days (investigator)" in category_1
+
+    mirror = text(client.get(f"/criteria/{MIRROR}"))
+    prohibited = mirror[mirror.index("Prohibited - the work could create a mirror-image organism") :]
+    expected = "Approved, Approved with conditions, Revisions required"
+    assert f'<td data-label="Outcomes ruled out">{expected}</td>' in prohibited
+
+
 def test_an_unknown_set_is_404(app, factory):
     client = signed_in(app, factory.user(Role.INVESTIGATOR))
     assert client.get("/criteria/no-such-set").status_code == 404
