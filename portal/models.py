@@ -4,6 +4,7 @@ from portal.audit.models import AuditEvent
 from portal.auth.models import Invitation, User, UserRole
 from portal.committees.models import Committee, CommitteeMember
 from portal.conflicts.models import ConflictDeclaration
+from portal.decisions.models import Appeal, Condition, Decision, DecisionSignature, RegulatoryClock
 from portal.institutions.models import Department, Institution
 from portal.meetings.models import AgendaItem, Attendance, Meeting, Recusal, Vote
 from portal.proposals.models import (
@@ -19,6 +20,7 @@ from portal.routing.models import ProposalCommittee
 from portal.signatures.models import Signature
 
 __all__ = [
+    "Appeal", "Condition", "Decision", "DecisionSignature", "RegulatoryClock",
     "AgendaItem", "Attendance", "Meeting", "Recusal", "Vote",
     "Assignment",
     "Review",

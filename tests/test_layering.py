@@ -34,6 +34,7 @@ PURE_MODULES = [
     "portal/conflicts/rules.py",
     "portal/routing/rules.py",
     "portal/reviews/rules.py",
+    "portal/decisions/rules.py",
     "portal/meetings/states.py",
     "portal/meetings/rules.py",
     "portal/meetings/minutes.py",

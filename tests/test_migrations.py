@@ -38,6 +38,11 @@ EXPECTED_TABLES = {
     "meeting_attendance",
     "meeting_recusals",
     "meeting_votes",
+    "decisions",
+    "decision_signatures",
+    "decision_conditions",
+    "clocks",
+    "appeals",
 }
 
 

@@ -6,6 +6,8 @@ from sqlalchemy import func, select
 
 from portal.auth.models import User
 from portal.auth.roles import AccountStatus, Role
+from portal.clock import utcnow
+from portal.decisions.queries import clocks_owed
 from portal.extensions import db
 from portal.meetings.queries import meetings_for
 from portal.proposals import queries
@@ -39,6 +41,8 @@ def dashboard():  # noqa: ANN201
         context["my_assignments"] = my_assignments(user)
     if user.has_role(Role.REVIEWER, Role.CHAIR, Role.COORDINATOR):
         context["upcoming_meetings"] = meetings_for(user, upcoming=True, limit=5)
+    if user.has_role(Role.INVESTIGATOR, Role.COORDINATOR):
+        context["clocks_owed"] = clocks_owed(user, utcnow().date())
     if user.has_role(Role.ADMIN):
         context["pending_accounts"] = db.session.scalar(
             select(func.count())

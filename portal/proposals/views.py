@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from portal.audit.canonical import sha256_hex
 from portal.audit.operations import record
 from portal.auth.operations import find_user_by_email
+from portal.decisions.queries import decisions_for
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.proposals import operations as ops
@@ -102,6 +103,7 @@ def detail(proposal_id: int):  # noqa: ANN201
         and sha256_hex(latest) != sha256_hex(working)
         and proposal.state_enum in EDIT_STEPS,
         revision_requests=requests_for(proposal.id) if proposal.version_count else [],
+        decisions=decisions_for(proposal.id) if proposal.version_count else [],
         member_form=MemberForm(),
         collaborator_form=CollaboratorForm(),
         attachment_form=AttachmentForm(),

@@ -1,0 +1,1 @@
+"""Decisions: determinations per criteria set, the outcome, signatures, conditions, clocks and appeals."""

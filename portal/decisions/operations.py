@@ -1,0 +1,243 @@
+"""The write path of decisions: make one (its content fixed and hashed), sign it, and when enough people have
+signed, make it final: the proposal moves on, a superseded decision's clocks stop and the new clocks start.
+Each function checks its rule, writes, audits, flushes; the caller commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from portal.audit.canonical import canonical_json, sha256_hex
+from portal.audit.operations import record
+from portal.auth.models import User
+from portal.clock import utcnow
+from portal.committees.models import Committee
+from portal.decisions import permissions as can
+from portal.decisions.models import FINAL, Condition, Decision, DecisionSignature, RegulatoryClock
+from portal.decisions.queries import pending_decision, superseded_ids
+from portal.decisions.rules import (
+    APPROVALS,
+    OUTCOME_LABELS,
+    DecisionDraft,
+    SetFacts,
+    chosen,
+    clock_schedule,
+    decision_problems,
+    out_of_scope_determinations,
+    signatures_required,
+)
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.proposals.models import Proposal
+from portal.proposals.operations import change_state
+from portal.proposals.states import ProposalState, Step
+from portal.signatures.operations import sign
+
+
+class DecisionError(PortalError):
+    """A decision step was refused; the message is for the user."""
+
+
+class DecisionIncomplete(PortalError):
+    """The decision form is missing something; `problems` maps each field to what it needs."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        count = len(problems)
+        super().__init__(f"The decision is not complete: {count} point{'s' if count != 1 else ''} to finish. "
+                         "Nothing was saved; your entries are kept below.")
+        self.problems = problems
+
+
+def _determinations(sets: Sequence[SetFacts], draft: DecisionDraft) -> list[dict]:
+    return [
+        {
+            "set_id": facts.set_id,
+            "set_title": facts.set_title,
+            "set_version": facts.set_version,
+            "set_digest": facts.set_digest,
+            "determination_id": determination.id,
+            "title": determination.title,
+            "dual_use": determination.dual_use,
+            "rationale": draft.determinations[facts.set_id][1].strip(),
+            "provisional_outcome_id": facts.provisional_id,
+            "provisional_outcome_title": facts.provisional_title,
+        }
+        for facts, determination in chosen(sets, draft)
+    ]
+
+
+def _judgments(sets: Sequence[SetFacts], draft: DecisionDraft) -> list[dict]:
+    return [
+        {
+            "set_id": facts.set_id,
+            "criterion": criterion,
+            "question": question,
+            "answer": draft.judgments[(facts.set_id, criterion)][0],
+            "rationale": draft.judgments[(facts.set_id, criterion)][1].strip(),
+        }
+        for facts in sets
+        for criterion, question in facts.judgments
+    ]
+
+
+def _check_kind(proposal: Proposal, kind: str, supersedes: Decision | None) -> None:
+    if pending_decision(proposal.id) is not None:
+        raise DecisionError("A decision on this proposal is waiting for signatures: it must be signed first.")
+    if kind in ("committee", "administrative"):
+        if proposal.state_enum is not ProposalState.AWAITING_DECISION:
+            raise DecisionError(f"The proposal is {proposal.state_enum.label.lower()}, not awaiting a decision.")
+        return
+    if supersedes is None or not supersedes.final or supersedes.proposal_id != proposal.id:
+        raise DecisionError("A correction or an appeal decision replaces a final decision on this proposal.")
+    if supersedes.id in superseded_ids(proposal.id):
+        raise DecisionError("That decision was already superseded; correct the latest one.")
+
+
+def make_decision(
+    proposal: Proposal,
+    committee: Committee | None,
+    sets: Sequence[SetFacts],
+    draft: DecisionDraft,
+    *,
+    actor: User,
+    kind: str = "committee",
+    meeting_item_id: int | None = None,
+    supersedes: Decision | None = None,
+) -> Decision:
+    """Record the decision the committee (or, out of scope, the coordinator) reached. Its content is fixed here
+    and hashed; signatures follow. Nothing is saved when anything is missing."""
+    _check_kind(proposal, kind, supersedes)
+    today = utcnow().date()
+    problems = decision_problems(sets, draft, today)
+    if problems:
+        raise DecisionIncomplete(problems)
+    determinations, judgments = _determinations(sets, draft), _judgments(sets, draft)
+    conditions = [
+        {"description": c.description.strip()[:5000], "owner": c.owner, "due_on": c.due_on.isoformat()}
+        for c in draft.conditions
+    ]
+    content = {
+        "proposal_id": proposal.id,
+        "version_sha256": proposal.versions[-1].content_sha256,
+        "committee_id": committee.id if committee else None,
+        "kind": kind,
+        "outcome": draft.outcome,
+        "rationale": draft.rationale.strip(),
+        "determinations": determinations,
+        "judgments": judgments,
+        "conditions": conditions,
+        "meeting_item_id": meeting_item_id,
+        "supersedes_id": supersedes.id if supersedes else None,
+    }
+    decision = Decision(
+        proposal_id=proposal.id,
+        version_id=proposal.versions[-1].id,
+        committee_id=committee.id if committee else None,
+        meeting_item_id=meeting_item_id,
+        kind=kind,
+        outcome=draft.outcome,
+        rationale=content["rationale"],
+        determinations=canonical_json(determinations),
+        judgments=canonical_json(judgments),
+        content_sha256=sha256_hex(content),
+        required_signatures=signatures_required(d for _, d in chosen(sets, draft)),
+        supersedes_id=supersedes.id if supersedes else None,
+        created_by_id=actor.id,
+    )
+    decision.conditions = [
+        Condition(proposal_id=proposal.id, position=n, description=c.description.strip()[:5000], owner=c.owner,
+                  due_on=c.due_on)
+        for n, c in enumerate(draft.conditions, 1)
+    ]
+    db.session.add(decision)
+    record(
+        "decision.made",
+        actor=actor,
+        target=decision,
+        data={"proposal_id": proposal.id, "kind": kind, "outcome": draft.outcome,
+              "content_sha256": decision.content_sha256, "required_signatures": decision.required_signatures,
+              "supersedes_id": decision.supersedes_id},
+    )
+    return decision
+
+
+def sign_decision(decision: Decision, *, password: str, printed_name: str, actor: User) -> DecisionSignature:
+    """Sign the decision's content after re-entering the password; the last required signature makes it final.
+    One person signs once: a dual-use determination needs two different people."""
+    if decision.final:
+        raise DecisionError("This decision is already final.")
+    if any(s.signer_id == actor.id for s in decision.signatures):
+        raise DecisionError("You have already signed this decision; a second signature must come from someone else.")
+    role = can.signer_role(actor, decision)
+    if role is None:
+        raise DecisionError("You cannot sign this decision.")
+    where = f" of {decision.committee.name}" if decision.committee else ""
+    meaning = f"{OUTCOME_LABELS[decision.outcome]}: signed as {role}{where}"
+    signature = sign(decision.content_sha256, meaning=meaning, password=password, printed_name=printed_name,
+                     actor=actor)
+    link = DecisionSignature(decision_id=decision.id, signer_id=actor.id, signature=signature)
+    decision.signatures.append(link)
+    db.session.flush()
+    record("decision.signed", actor=actor, target=decision, data={"signature_id": signature.id, "role": role})
+    if len(decision.signatures) >= decision.required_signatures:
+        _finalize(decision, actor)
+    return link
+
+
+def _finalize(decision: Decision, actor: User) -> None:
+    now = utcnow()
+    decision.state, decision.finalized_at = FINAL, now
+    proposal = decision.proposal
+    if proposal.state_enum is ProposalState.AWAITING_DECISION:
+        change_state(proposal, Step.DECIDE, actor=actor)
+    if decision.outcome in APPROVALS and proposal.state_enum is ProposalState.DECIDED:
+        change_state(proposal, Step.ACTIVATE, actor=actor)
+    if decision.supersedes is not None:
+        for clock in db.session.scalars(
+            db.select(RegulatoryClock).where(
+                RegulatoryClock.decision_id == decision.supersedes_id, RegulatoryClock.completed_at.is_(None)
+            )
+        ):
+            clock.superseded_at = now
+    clocks = _start_clocks(decision, now.date())
+    record("decision.finalized", actor=actor, target=decision,
+           data={"proposal_id": proposal.id, "outcome": decision.outcome, "clocks": len(clocks),
+                 "supersedes_id": decision.supersedes_id})
+
+
+def _start_clocks(decision: Decision, decided_on: date) -> list[RegulatoryClock]:
+    """The clocks of the determinations as the sets define them now (the sets the decision form offered)."""
+    from portal.decisions.queries import set_facts
+
+    facts = {f.set_id: f for f in set_facts(decision.proposal)}
+    pairs = [
+        (facts[entry["set_id"]], determination)
+        for entry in decision.determination_list()
+        if entry["set_id"] in facts
+        for determination in facts[entry["set_id"]].determinations
+        if determination.id == entry["determination_id"]
+    ]
+    clocks = [
+        RegulatoryClock(proposal_id=decision.proposal_id, decision_id=decision.id, set_id=set_id, kind=clock.kind,
+                        title=clock.title, owner=clock.owner, due_on=due_on, repeat_days=clock.repeat_days)
+        for set_id, clock, due_on in clock_schedule(decided_on, pairs)
+    ]
+    db.session.add_all(clocks)
+    return clocks
+
+
+def decide_out_of_scope(proposal: Proposal, sets: Sequence[SetFacts], *, actor: User) -> Decision:
+    """The administrative determination: out of scope under every set, decided and signed by a coordinator."""
+    if not can.can_decide_administratively(actor, proposal):
+        raise DecisionError("Only a coordinator decides a proposal that triage confirmed as out of scope.")
+    determinations = out_of_scope_determinations(sets)
+    if determinations is None:
+        raise DecisionError("A set offers no determination that is out of scope; the committee must decide.")
+    reason = "Out of scope under every applied set."
+    draft = DecisionDraft(
+        determinations=determinations,
+        judgments={(f.set_id, c): ("no", reason) for f in sets for c, _question in f.judgments},
+        outcome="approved",
+        rationale="Out of scope under every applied set, with no unsure answer; no committee review is required.",
+    )
+    return make_decision(proposal, None, sets, draft, actor=actor, kind="administrative")

@@ -1,0 +1,131 @@
+"""Read paths for decisions: the facts a decision form needs, a proposal's decisions, and the clocks people owe."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import selectinload
+
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.conflicts.queries import not_conflicted_clause
+from portal.decisions.models import Decision, RegulatoryClock
+from portal.decisions.rules import SetFacts
+from portal.extensions import db
+from portal.proposals.models import Proposal, ProposalMember
+from portal.screenings.queries import screenings_for_version
+from portal.screenings.registry import all_sets
+
+
+def set_facts(proposal: Proposal) -> list[SetFacts]:
+    """Each set the latest version was screened under, with the provisional outcome it recorded and the
+    determinations the set (as loaded now) offers."""
+    if not proposal.versions:
+        return []
+    loaded = all_sets()
+    facts = []
+    for result in screenings_for_version(proposal.versions[-1].id):
+        current = loaded.get(result["set_id"])
+        facts.append(
+            SetFacts(
+                set_id=result["set_id"],
+                set_title=result["set_title"],
+                set_version=current.version if current else result["set_version"],
+                set_digest=current.digest if current else result["set_digest"],
+                provisional_id=result["outcome"]["id"],
+                provisional_title=result["outcome"]["title"],
+                judgments=tuple((j["criterion"], j["question"]) for j in result.get("required_judgments", ())),
+                determinations=current.determinations if current else (),
+            )
+        )
+    return facts
+
+
+def decisions_for(proposal_id: int) -> list[Decision]:
+    """Every decision on the proposal, newest first, with signatures and conditions (three statements)."""
+    return list(
+        db.session.scalars(
+            select(Decision).where(Decision.proposal_id == proposal_id).order_by(Decision.id.desc())
+        )
+    )
+
+
+def superseded_ids(proposal_id: int) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(Decision.supersedes_id).where(
+                Decision.proposal_id == proposal_id, Decision.supersedes_id.isnot(None)
+            )
+        )
+    )
+
+
+def pending_decision(proposal_id: int) -> Decision | None:
+    return db.session.scalar(
+        select(Decision).where(Decision.proposal_id == proposal_id, Decision.state == "awaiting_signatures")
+    )
+
+
+@dataclass(frozen=True)
+class OwedClock:
+    clock_id: int
+    proposal_id: int
+    proposal_title: str
+    title: str
+    owner: str
+    due_on: date
+    status: str
+
+
+def _owed_clause(user: User) -> ColumnElement[bool]:
+    """Clocks the user owes: as the proposal's team (investigator clocks) or as a coordinator of its institution
+    (every other owner: the review office keeps them); never on a proposal the user is conflicted with."""
+    team = or_(
+        Proposal.pi_id == user.id,
+        Proposal.id.in_(select(ProposalMember.proposal_id).where(ProposalMember.user_id == user.id)),
+    )
+    owed = and_(team, RegulatoryClock.owner == "investigator")
+    if user.has_role(Role.COORDINATOR):
+        office = and_(
+            Proposal.institution_id == user.institution_id,
+            RegulatoryClock.owner != "investigator",
+            not_conflicted_clause(user),
+        )
+        owed = or_(owed, office)
+    return owed
+
+
+def clocks_owed(user: User, today: date, limit: int = 50) -> list[OwedClock]:
+    """Open clocks the user owes, soonest first (overdue ones on top). One statement."""
+    rows = db.session.execute(
+        select(RegulatoryClock, Proposal.title)
+        .join(Proposal, Proposal.id == RegulatoryClock.proposal_id)
+        .where(
+            _owed_clause(user),
+            RegulatoryClock.completed_at.is_(None),
+            RegulatoryClock.superseded_at.is_(None),
+        )
+        .order_by(RegulatoryClock.due_on, RegulatoryClock.id)
+        .limit(limit)
+    )
+    return [
+        OwedClock(c.id, c.proposal_id, title, c.title, c.owner, c.due_on, c.status_on(today)) for c, title in rows
+    ]
+
+
+def clocks_for(proposal_id: int) -> list[RegulatoryClock]:
+    return list(
+        db.session.scalars(
+            select(RegulatoryClock)
+            .where(RegulatoryClock.proposal_id == proposal_id)
+            .order_by(RegulatoryClock.due_on, RegulatoryClock.id)
+        )
+    )
+
+
+def decision_with_everything(decision_id: int) -> Decision | None:
+    return db.session.get(
+        Decision, decision_id, options=[selectinload(Decision.signatures), selectinload(Decision.conditions)]
+    )
