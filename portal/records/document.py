@@ -6,14 +6,23 @@ contains `<img src=file:///...>` shows those characters and WeasyPrint never see
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from portal.audit.canonical import canonical_json
 from portal.config import ROOT
+from portal.records.shape import SCHEMA_PATH
 
 TEMPLATE_DIR = ROOT / "templates" / "records"
+
+
+@cache
+def _printed_fields() -> frozenset[str]:
+    """The top-level fields the template prints in their own places; any other field goes under "Other fields"."""
+    return frozenset(json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))["properties"])
 
 
 @cache
@@ -37,7 +46,8 @@ def record_view(envelope: dict[str, Any]) -> dict[str, Any]:
     record = envelope["record"]
     provisional = {s["set_id"]: s["provisional_outcome"] for s in record["screenings"]}
     determinations = [
-        {**d, "provisional": _provisional_title(provisional.get(d["set_id"]), d["provisional_outcome_id"])}
+        {**d, "provisional": _provisional_title(provisional.get(d["set_id"]), d["provisional_outcome_id"],
+                                                d.get("provisional_outcome_title"))}
         for d in record["determinations"]
     ]
     titles = {s["set_id"]: s["set_title"] for s in record["screenings"]}
@@ -48,10 +58,17 @@ def record_view(envelope: dict[str, Any]) -> dict[str, Any]:
         "determinations": determinations,
         "judgments": judgments,
         "integrity": {key: envelope[key] for key in ("fingerprint", "signature", "key_id", "algorithm")},
+        "other_fields": [
+            (key, value if isinstance(value, str) else canonical_json(value))
+            for key, value in sorted(record.items())
+            if key not in _printed_fields()
+        ],
     }
 
 
-def _provisional_title(outcome: dict[str, Any] | None, outcome_id: str | None) -> str:
+def _provisional_title(outcome: dict[str, Any] | None, outcome_id: str | None, title: str | None) -> str:
     if outcome and (outcome_id is None or outcome["id"] == outcome_id):
         return f"{outcome['title']} ({outcome['id']})"
+    if title and outcome_id:
+        return f"{title} ({outcome_id})"
     return outcome_id or "none recorded"

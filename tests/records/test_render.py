@@ -77,3 +77,24 @@ def test_the_same_envelope_always_embeds_the_same_bytes(envelope: dict[str, Any]
 
     [data] = embedded_files(sample_pdf)["record.json"]
     assert data == envelope_json(envelope)
+
+
+def test_fields_beyond_the_schema_are_signed_embedded_and_printed(renderer, pdftotext, private_key):
+    from portal.records.render import render_pdf
+    from portal.records.signing import sign_record
+    from tests.records.sample_record import sample_record
+
+    record = sample_record()
+    record["kind"] = "committee"
+    record["content_sha256"] = "ab" * 32
+    record["ffa_notified_on"] = "2026-12-01"
+    record["appeal"] = {"appellant": "Dr. Amara Okafor", "level": "institutional", "grounds": "A condition is unclear.",
+                        "filed_on": "2026-12-02", "outcome": "upheld", "decided_on": None}
+    envelope = sign_record(record, private_key)
+    pdf = render_pdf(envelope)
+    words = flat(pdf_text(pdftotext, pdf))
+    assert "Kind of decision committee" in words
+    assert "ab" * 32 in squeezed(words)
+    assert "Other fields of the record ffa_notified_on 2026-12-01" in words
+    assert "Appeal outcome upheld" in words
+    assert json.loads(embedded_files(pdf)["record.json"][0]) == envelope
