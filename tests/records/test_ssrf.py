@@ -112,7 +112,8 @@ def test_the_fetcher_refuses_every_url_but_the_bundled_stylesheet(renderer, sink
     )
     html += '<img src="asset:../fetcher.py"><img src="asset:record.css/../../keys.py"><img src="asset:/etc/passwd">'
     html += '<img src="relative/../../etc/passwd">'
-    pdf, refused = run_limited("portal.records.engine:html_to_pdf", (html, b"{}", "2026-11-30T15:00:00Z"), Limits()).value
+    job = ("portal.records.engine:html_to_pdf", (html, b"{}", "2026-11-30T15:00:00Z"))
+    pdf, refused = run_limited(*job, Limits()).value
     assert Sink.hits == []
     assert {
         "file:///etc/hostname",
