@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from portal.auth.models import User
 from portal.auth.roles import AccountStatus, Role
+from portal.clock import utcnow
 from portal.committees.models import Committee
 from portal.demo.seed import DEMO_PASSWORD, DEMO_USERS
 from portal.extensions import db
@@ -32,7 +33,7 @@ def test_seed_creates_one_user_per_role_and_prints_logins(app):
 def test_seed_creates_a_dozen_proposals_in_several_states(app):
     _seed(app)
     states = dict(db.session.execute(select(Proposal.state, func.count()).group_by(Proposal.state)).all())
-    assert sum(states.values()) == 12
+    assert sum(states.values()) == 13
     assert {"draft", "screened", "withdrawn"} <= set(states)
     assert db.session.scalar(select(func.max(ProposalVersion.number))) >= 3  # amendments exist
 
@@ -82,7 +83,7 @@ def test_seed_shows_a_revision_round_a_proposal_awaiting_decision_and_one_in_rev
     in_review = by_title["Comparative review of dual-use research policy frameworks"]
     assert in_review.state == "in_review"
     states = dict(db.session.execute(select(Review.state, func.count()).group_by(Review.state)).all())
-    assert states == {"submitted": 4, "draft": 1}
+    assert states == {"submitted": 6, "draft": 1}  # two of them on the decided proposal
     assert by_title["Literature triage with machine learning for biosafety review offices"].state == "screened"
 
 
@@ -99,3 +100,28 @@ def test_seed_shows_a_held_meeting_with_votes_and_minutes_and_the_next_one(app):
     sign_in(client, "chair@northbridge.example", DEMO_PASSWORD)
     assert "Review Entity: next monthly meeting" in client.get("/dashboard").get_data(as_text=True)
     assert client.get(f"/meetings/{held.id}/minutes").status_code == 200
+
+
+def test_seed_shows_decisions_a_superseded_one_an_appeal_conditions_and_an_overdue_clock(app):
+    from portal.decisions.models import Appeal, Decision, RegulatoryClock
+
+    _seed(app)
+    decided = db.session.scalar(select(Proposal).where(Proposal.title.like("Oversight records of a regional%")))
+    first, second = db.session.scalars(select(Decision).where(Decision.proposal_id == decided.id)
+                                       .order_by(Decision.id)).all()
+    assert (first.outcome, second.outcome, second.supersedes_id) == ("not_approved", "approved_with_conditions",
+                                                                     first.id)
+    assert decided.state == "active" and first.final and second.final
+    appeal = db.session.scalar(select(Appeal))
+    assert (appeal.decision_id, appeal.new_decision_id, appeal.outcome) == (first.id, second.id, "modified")
+    assert [c.status for c in second.conditions] == ["evidence_submitted", "open"]
+    clocks = db.session.scalars(select(RegulatoryClock).where(RegulatoryClock.decision_id == second.id)).all()
+    statuses = {c.kind: c.status_on(utcnow().date()) for c in clocks}
+    assert statuses["notify_funding_agency"] == "overdue" and statuses["submit_draft_rmp"] in ("open", "due_soon")
+    coordinator = app.test_client()
+    sign_in(coordinator, "coordinator@northbridge.example", DEMO_PASSWORD)
+    assert "Overdue" in coordinator.get("/dashboard").get_data(as_text=True)
+    administrative = db.session.scalar(select(Decision).where(Decision.kind == "administrative"))
+    assert administrative.final and administrative.proposal.state == "active"
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output

@@ -28,6 +28,10 @@ ID_SOURCES = {
     "meeting_id": "meetings",
     "item_id": "agenda_items",
     "member_id": "committee_members",
+    "decision_id": "decisions",
+    "condition_id": "decision_conditions",
+    "clock_id": "clocks",
+    "appeal_id": "appeals",
 }
 FIXED_VALUES = {"number": [1, 2, 3], "set_id": ["usg-durc-pepp-2024"], "token": ["not-a-token"]}
 SKIPPED_RULES = {"/static/<path:filename>"}

@@ -9,6 +9,7 @@ has a review that the conflicted chair may read (the positive control).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from portal.auth.models import User
 from portal.auth.roles import Role
@@ -16,6 +17,9 @@ from portal.clock import utcnow
 from portal.committees.kinds import MemberRole
 from portal.committees.operations import add_member, set_deputy
 from portal.conflicts.operations import declare_conflict
+from portal.decisions.operations import make_decision, sign_decision
+from portal.decisions.queries import set_facts
+from portal.decisions.rules import ConditionDraft, DecisionDraft
 from portal.extensions import db
 from portal.meetings import operations as meetings
 from portal.proposals import operations as proposal_ops
@@ -28,7 +32,7 @@ from tests.reviews.conftest import World, complete_values, items_of, make_world
 
 REVIEW_CANARIES = ("LK-RATIONALE", "LK-COMMITTEE", "LK-UNRELEASED", "LK-DRAFT")
 # Proposal R's item at the meeting: its title, review, notes, and its one vote pattern (Q's votes are all "for").
-MEETING_CANARIES = {"LK-RTITLE", "LK-R-RATIONALE", "LK-R-NOTES", "against 1, abstain 1"}
+MEETING_CANARIES = {"LK-RTITLE", "LK-R-RATIONALE", "LK-R-NOTES", "against 1, abstain 1", "LK-R-DECISION"}
 
 
 @dataclass
@@ -81,8 +85,24 @@ def _meeting(w: World, factory, q, r, rn1: User, rn2: User) -> User:  # noqa: AN
     meetings.record_notes(r_item, notes="Storage questions LK-R-NOTES", actor=deputy)
     meetings.end_meeting(meeting, actor=w.chair)
     meetings.generate_minutes(meeting, actor=w.chair)
+    _decide(r, w, deputy, r_item.id)
     db.session.commit()
     return deputy
+
+
+def _decide(r, w: World, deputy: User, item_id: int) -> None:  # noqa: ANN001
+    """The deputy records and signs R's decision (the chair is conflicted), with a condition and its clocks."""
+    sets = set_facts(r)
+    draft = DecisionDraft(outcome="approved_with_conditions", rationale="Approved LK-R-DECISION",
+                          conditions=[ConditionDraft("Keep the access list LK-R-DECISION", "investigator",
+                                                     utcnow().date() + timedelta(days=30))])
+    for facts in sets:
+        draft.determinations[facts.set_id] = ("category_1", "Decided at the meeting LK-R-DECISION")
+        for criterion, _question in facts.judgments:
+            draft.judgments[(facts.set_id, criterion)] = ("yes", "LK-R-DECISION")
+    decision = make_decision(r, w.ire, sets, draft, actor=deputy, meeting_item_id=item_id)
+    for signer in (deputy, w.reviewer):
+        sign_decision(decision, password=PASSWORD, printed_name=signer.name, actor=signer)
 
 
 def build_leak_world(factory) -> LeakWorld:  # noqa: ANN001
