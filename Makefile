@@ -43,9 +43,11 @@ test-postgresql: $(STAMP)
 	@echo "=== test suite on PostgreSQL ==="
 	PORTAL_TEST_DB=postgresql $(BIN)/python -m pytest -m "not browser" -n 2 $(PYTEST_ARGS)
 
-## make bench: the screening engine against hand-written rules (10,000 proposals); writes bench/results.json
+## make bench: the screening engine against hand-written rules (10,000 proposals), then decision-record PDFs
+## (one record against plain WeasyPrint; 200 records on 2 processes against 1); writes bench/results.json
 bench: $(STAMP)
 	$(BIN)/python -m bench.screening
+	$(BIN)/python -m bench.records
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache test-artifacts

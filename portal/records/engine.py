@@ -1,8 +1,8 @@
 """Inside a render process: HTML and the envelope's bytes in, PDF/A-3b bytes out.
 
-Imported by the render processes only (the forkserver preloads it, so each render starts warm), never by
-the web worker: WeasyPrint and its system libraries are loaded here. If they are missing, importing this
-module still works and every render reports why instead.
+Imported by the render processes only (the forkserver preloads it through prefork.py, so each render
+starts warm), never by the web worker: WeasyPrint and its system libraries are loaded here. If they are
+missing, importing this module still works and every render reports why instead.
 """
 
 from __future__ import annotations
@@ -75,5 +75,15 @@ def _moment(text: str) -> datetime:
         return datetime.now(UTC)
 
 
-if weasyprint is not None:
-    _shared()  # at import, so that the forkserver parses the stylesheet once for every render it forks
+def warm_up() -> None:
+    """Render a small record-like page once, so that fonts, shaping and layout caches are filled here.
+
+    Each render runs in a fresh child forked from the process that imported this module (the forkserver):
+    without this every render would pay WeasyPrint's cold-start cost again (performance-anchors.md §1).
+    """
+    html = (
+        "<h1>Decision record</h1><h2>Warm-up</h2><table><thead><tr><th>Name</th><th>Value</th></tr></thead>"
+        '<tbody><tr><td><strong>Bold</strong> regular <span class="mono small">sha256:0123abcdef</span></td>'
+        "<td class=\"prose\">Plain text.</td></tr></tbody></table><p class=\"statement\">Statement</p>"
+    )
+    html_to_pdf(html, b"{}", "2026-01-01T00:00:00Z")

@@ -2,7 +2,7 @@
 
 WeasyPrint's own docs advise OS limits on time and memory for untrusted documents (security-test-plan.md
 §2.1), and a layout bug or a huge record must never hang or bloat a web worker. Each job gets a fresh child
-forked from a forkserver that has preloaded portal.records.engine, so the child starts with WeasyPrint
+forked from a forkserver that has preloaded portal.records.prefork, so the child starts with WeasyPrint
 imported and the stylesheet parsed, but shares nothing writable with the caller. The child sets
 RLIMIT_AS (memory) and RLIMIT_CPU (a backstop for the wall clock) on itself before it starts; the parent
 waits at most the time limit and then kills it.
@@ -55,7 +55,10 @@ class RenderUnavailable(RenderError):
 @cache
 def _context() -> multiprocessing.context.BaseContext:
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["__main__", "portal.records.sandbox", "portal.records.engine"])
+    # Each child re-runs the caller's main script (multiprocessing's rule for forkserver and spawn), so the
+    # forkserver preloads what such scripts import; prefork last, as it freezes the heap for the children.
+    preload = ["__main__", "portal.records.render", "portal.records.bulk", "portal.records.prefork"]
+    context.set_forkserver_preload(preload)
     return context
 
 

@@ -23,3 +23,4 @@ def allocate(megabytes: int) -> int:
 
 def broken() -> None:
     raise ValueError("a template bug")
+
