@@ -60,7 +60,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
     from portal.auth.views import bp as auth_bp
     from portal.committees.views import bp as committees_bp
-    from portal.decisions import monitoring_views  # noqa: F401 - routes on decisions.bp
+    from portal.decisions import monitoring_views, record_views  # noqa: F401 - routes on decisions.bp
     from portal.decisions.views import bp as decisions_bp
     from portal.home.views import bp as home_bp
     from portal.meetings import agenda_views, minutes_views  # noqa: F401 - routes on meetings.bp
@@ -82,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from portal.audit.commands import audit_cli
     from portal.auth.commands import users_cli
+    from portal.decisions import commands as decision_commands  # noqa: F401 - adds `records export`
     from portal.demo.commands import demo_cli
     from portal.institutions.commands import institutions_cli
     from portal.records.commands import records_cli

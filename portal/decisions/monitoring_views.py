@@ -3,7 +3,7 @@ call one operation, commit; a refusal comes back to the decision page with its m
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, url_for
+from flask import abort, flash, redirect, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -25,7 +25,6 @@ def page_context(decision: Decision, superseded: set[int]) -> dict[str, object]:
         "may_correct": can.can_correct(current_user, decision, decision.id in superseded),
         "may_review": can.can_review_evidence(current_user, decision.proposal),
         "may_read_record": can.can_read_record(current_user, decision),
-        "view_functions": current_app.view_functions,
     }
 
 
