@@ -1,0 +1,103 @@
+"""A meeting vote, a decision with conditions signed by two members, the decision record downloaded, and
+`flask records verify` on it: VALID. Through the browser, as the demo's chair and reviewer."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from portal.clock import utcnow
+from portal.demo.seed import DEMO_PASSWORD
+from tests.browser.journeys import sign_in
+from tests.browser.test_review_journey import REVIEWER, sign_out
+
+pytestmark = [pytest.mark.browser]
+
+TITLE = "Community clinic surveillance of seasonal respiratory illness (observational)"
+CHAIR = ("chair@northbridge.example", "Prof Helena Duarte")
+MEMBERS = ("Prof Helena Duarte", "Prof Jonas Berg", "Grace Whitfield (community member)")
+CONDITION = "Confirm each year, in writing, who holds access to the study records."
+
+
+def hold_the_meeting(page: Page) -> None:
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Meetings").click()
+    page.get_by_role("link", name="Review Entity: next monthly meeting").click()
+    candidates = page.get_by_label("Proposal awaiting the committee's decision")
+    candidates.select_option(candidates.locator("option", has_text=TITLE).get_attribute("value"))
+    page.get_by_role("button", name="Add to the agenda").first.click()
+    for name in MEMBERS:
+        # Chromium names a visually hidden span's text apart: "Present : name".
+        page.get_by_role("button", name=re.compile(rf"^Present\s*:\s*{re.escape(name)}$")).click()
+    page.get_by_role("button", name="Start the meeting").click()
+    for name in MEMBERS:
+        page.get_by_label(f"Vote of {name}").select_option("for")
+        page.get_by_role("button", name=re.compile(rf"^Record\s+the vote of {re.escape(name)}$")).click()
+    expect(page.get_by_text("for 3 · against 0 · abstain 0 · recused 0")).to_be_visible()
+    page.get_by_role("button", name="End the meeting").click()
+
+
+def record_the_decision(page: Page) -> None:
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
+    page.get_by_role("link", name=TITLE).first.click()
+    page.get_by_role("link", name="Record the committee's decision").click()
+    for select in page.locator("select[name^=determination-]").all():
+        if select.get_attribute("name") == "determination-usg-durc-pepp-2024":
+            select.select_option("category_1")
+        else:
+            select.select_option(index=1)  # each set lists "not in scope" (or "recorded") first
+    for box in page.locator("textarea[name^=determination-rationale-]").all():
+        box.fill("Considered by the committee at its meeting.")
+    for radio in page.locator("input[name^='judgment-usg-durc-pepp-2024/'][value=yes]").all():
+        radio.check()
+    for radio in page.locator("input[name^=judgment-]:not([name^='judgment-usg-durc-pepp-2024/'])[value=no]").all():
+        radio.check()
+    for box in page.locator("textarea[name^=judgment-rationale-]").all():
+        box.fill("The committee's judgment, as the minutes record it.")
+    page.get_by_label("Approved with conditions (a risk mitigation plan)").check()
+    page.get_by_label("Rationale for the decision").fill("Approved under the revised plan, with one condition.")
+    page.get_by_label("What must be done").first.fill(CONDITION)
+    page.locator("#condition-due-0").fill((utcnow().date() + timedelta(days=60)).isoformat())
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_role("status").filter(has_text="needs the signatures of two people")).to_be_visible()
+
+
+def sign(page: Page, name: str) -> None:
+    page.get_by_label("Your full name, as your signature").fill(name)
+    page.get_by_label("Your password, to confirm it is you").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign the decision").click()
+
+
+def test_vote_decide_sign_twice_download_and_verify(browser_page: Page, tmp_path: Path) -> None:
+    page = browser_page
+    sign_in(page, *CHAIR)
+    hold_the_meeting(page)
+    record_the_decision(page)
+    sign(page, CHAIR[1])
+    expect(page.get_by_role("status").filter(has_text="One more signature makes it final")).to_be_visible()
+    decision_url = page.url
+    sign_out(page)
+
+    sign_in(page, *REVIEWER)
+    page.goto(decision_url)
+    sign(page, REVIEWER[1])
+    expect(page.get_by_role("status").filter(has_text="The decision is final")).to_be_visible()
+    expect(page.get_by_role("region", name="Risk mitigation plan: conditions")).to_contain_text(CONDITION)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the decision record (PDF)").click()
+    pdf = tmp_path / download.value.suggested_filename
+    download.value.save_as(pdf)
+
+    public_key = tmp_path / "instance" / "records" / "signing.pub"  # the live server's key
+    env = {**os.environ, "PORTAL_DEMO": "1", "PORTAL_INSTANCE_PATH": str(tmp_path / "cli-instance")}
+    flask = Path(sys.executable).with_name("flask")
+    result = subprocess.run([str(flask), "--app", "app", "records", "verify", str(pdf), "--public-key",
+                             str(public_key)], capture_output=True, text=True, env=env, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("VALID NBU-D-")
