@@ -207,3 +207,37 @@ def test_the_record_holds_the_fields_a_determination_report_needs(app, world):
     assert record["screenings"][0]["provisional_outcome"]["id"] == "refer_ire_cat1"
     assert record["retention"]["destroy_not_before"] > (utcnow().date() + timedelta(days=365 * 8 - 1)).isoformat()
     assert build_record(_decision(w)) == record  # the same decision always gives the same record
+
+
+def test_one_person_cannot_sign_twice_even_past_the_page(app, world):
+    from portal.decisions.operations import DecisionError, sign_decision
+
+    w = world
+    post(client_for(app, w.chair), _url(w), decision_form())
+    decision = _decision(w)
+    sign_decision(decision, password=PASSWORD, printed_name=w.chair.name, actor=w.chair)
+    with pytest.raises(DecisionError, match="second signature must come from someone else"):
+        sign_decision(decision, password=PASSWORD, printed_name=w.chair.name, actor=w.chair)
+    db.session.commit()
+    assert len(_decision(w).signatures) == 1 and _decision(w).state == "awaiting_signatures"
+
+
+def test_a_decision_the_determination_rules_out_is_refused_and_saves_nothing(app, world, monkeypatch):
+    """The view path of the prohibited rule: a determination that forbids the outcome refuses the decision."""
+    from dataclasses import replace
+
+    from portal.decisions import queries
+
+    w = world
+    real = queries.set_facts
+
+    def forbidding(proposal):  # noqa: ANN001, ANN202 - the 2024 set as if Category 1 forbade approval
+        return [replace(f, determinations=tuple(replace(d, forbids=("approved_with_conditions",))
+                                                if d.id == "category_1" else d for d in f.determinations))
+                for f in real(proposal)]
+
+    monkeypatch.setattr("portal.decisions.views.set_facts", forbidding)
+    response = post(client_for(app, w.chair), _url(w), decision_form())
+    assert response.status_code == 400
+    assert "is not possible: “Category 1 research" in response.get_data(as_text=True)
+    assert _decision(w) is None
