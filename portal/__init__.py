@@ -60,9 +60,10 @@ def _register_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
     from portal.auth.views import bp as auth_bp
     from portal.committees.views import bp as committees_bp
-    from portal.decisions import monitoring_views, record_views  # noqa: F401 - routes on decisions.bp
+    from portal.decisions import export_views, monitoring_views, record_views  # noqa: F401 - on decisions.bp
     from portal.decisions.views import bp as decisions_bp
     from portal.home.views import bp as home_bp
+    from portal.jobs.views import bp as jobs_bp
     from portal.meetings import agenda_views, minutes_views  # noqa: F401 - routes on meetings.bp
     from portal.meetings.views import bp as meetings_bp
     from portal.proposals import file_views, team_views, version_views  # noqa: F401 - routes on proposals.bp
@@ -75,7 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.screenings.views import bp as screenings_bp
 
     for blueprint in (home_bp, auth_bp, admin_bp, proposals_bp, screenings_bp, committees_bp, routing_bp, reviews_bp,
-                      revisions_bp, decisions_bp, meetings_bp, records_bp):
+                      revisions_bp, decisions_bp, meetings_bp, records_bp, jobs_bp):
         app.register_blueprint(blueprint)
 
 

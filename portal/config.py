@@ -40,6 +40,9 @@ DEFAULTS: dict[str, Any] = {
     "RECORDS_RENDER_TIMEOUT": 60,  # seconds per record
     "RECORDS_RENDER_MEMORY_MB": 1024,  # address space of each render process
     "RECORDS_VERIFY_MAX_BYTES": 10 * 1024 * 1024,
+    # Background jobs run in a thread of the worker that accepted them; the tests run them before the request
+    # returns (PORTAL_JOBS_RUN_INLINE=1 does the same anywhere).
+    "JOBS_RUN_INLINE": False,
 }
 
 # Keys that appear in tutorials and sample files; never acceptable in production.

@@ -6,6 +6,7 @@ from portal.committees.models import Committee, CommitteeMember
 from portal.conflicts.models import ConflictDeclaration
 from portal.decisions.models import Appeal, Condition, Decision, DecisionSignature, RegulatoryClock
 from portal.institutions.models import Department, Institution
+from portal.jobs.models import Job
 from portal.meetings.models import AgendaItem, Attendance, Meeting, Recusal, Vote
 from portal.proposals.models import (
     Attachment,
@@ -20,6 +21,7 @@ from portal.routing.models import ProposalCommittee
 from portal.signatures.models import Signature
 
 __all__ = [
+    "Job",
     "Appeal", "Condition", "Decision", "DecisionSignature", "RegulatoryClock",
     "AgendaItem", "Attendance", "Meeting", "Recusal", "Vote",
     "Assignment",

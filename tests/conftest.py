@@ -46,6 +46,7 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TemplateDa
 def _make_app(url: str, instance: Path, **overrides: object) -> Flask:
     config = {
         "TESTING": True,
+        "JOBS_RUN_INLINE": True,
         "DATABASE_URL": url,
         "INSTANCE_PATH": str(instance),
         "ATTACHMENT_DIR": str(instance / "attachments"),

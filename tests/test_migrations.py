@@ -43,6 +43,7 @@ EXPECTED_TABLES = {
     "decision_conditions",
     "clocks",
     "appeals",
+    "jobs",
 }
 
 

@@ -32,6 +32,7 @@ ID_SOURCES = {
     "condition_id": "decision_conditions",
     "clock_id": "clocks",
     "appeal_id": "appeals",
+    "job_id": "jobs",
 }
 FIXED_VALUES = {"number": [1, 2, 3], "set_id": ["usg-durc-pepp-2024"], "token": ["not-a-token"]}
 SKIPPED_RULES = {"/static/<path:filename>"}

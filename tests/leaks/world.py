@@ -11,16 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from flask import current_app
+
 from portal.auth.models import User
 from portal.auth.roles import Role
 from portal.clock import utcnow
 from portal.committees.kinds import MemberRole
 from portal.committees.operations import add_member, set_deputy
 from portal.conflicts.operations import declare_conflict
+from portal.decisions.export import export_records
 from portal.decisions.operations import make_decision, sign_decision
 from portal.decisions.queries import set_facts
 from portal.decisions.rules import ConditionDraft, DecisionDraft
 from portal.extensions import db
+from portal.jobs import runner
+from portal.jobs.operations import create_job
 from portal.meetings import operations as meetings
 from portal.proposals import operations as proposal_ops
 from portal.proposals.fields import TeamRole
@@ -103,6 +108,9 @@ def _decide(r, w: World, deputy: User, item_id: int) -> None:  # noqa: ANN001
     decision = make_decision(r, w.ire, sets, draft, actor=deputy, meeting_item_id=item_id)
     for signer in (deputy, w.reviewer):
         sign_decision(decision, password=PASSWORD, printed_name=signer.name, actor=signer)
+    job_id = create_job("record_export", {"decision_ids": [decision.id]}, total=1, actor=deputy).id
+    db.session.commit()
+    runner.run(current_app._get_current_object(), job_id, export_records)  # the deputy's export job
 
 
 def build_leak_world(factory) -> LeakWorld:  # noqa: ANN001

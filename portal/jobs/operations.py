@@ -1,0 +1,41 @@
+"""The write path of jobs. People create them (audited); the runner moves them on (start, finish and failure
+audited; progress ticks are bookkeeping and are not)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portal.audit.canonical import canonical_json
+from portal.audit.operations import record
+from portal.auth.models import User
+from portal.clock import utcnow
+from portal.extensions import db
+from portal.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
+
+
+def create_job(kind: str, params: dict[str, Any], *, total: int, actor: User) -> Job:
+    job = Job(kind=kind, owner_id=actor.id, state=QUEUED, total=total, params=canonical_json(params),
+              message="Waiting to start.")
+    db.session.add(job)
+    record("job.created", actor=actor, target=job, data={"kind": kind, "total": total})
+    return job
+
+
+def start_job(job: Job) -> None:
+    job.state, job.started_at, job.message = RUNNING, utcnow(), "Started."
+    record("job.started", actor=None, target=job, data={"kind": job.kind})
+
+
+def note_progress(job: Job, done: int, message: str) -> None:
+    job.done, job.message = min(done, job.total), message[:500]
+
+
+def finish_job(job: Job, *, result_path: str, message: str) -> None:
+    job.state, job.finished_at, job.done = DONE, utcnow(), job.total
+    job.result_path, job.message = result_path, message[:500]
+    record("job.finished", actor=None, target=job, data={"kind": job.kind, "total": job.total})
+
+
+def fail_job(job: Job, *, message: str) -> None:
+    job.state, job.finished_at, job.message = FAILED, utcnow(), message[:500]
+    record("job.failed", actor=None, target=job, data={"kind": job.kind, "message": message[:500]})
