@@ -137,17 +137,28 @@ def _answer_appeal(decision: Decision) -> None:
 @bp.route("/proposals/<int:proposal_id>/administrative-determination", methods=["POST"])
 @login_required
 def administrative(proposal_id: int):  # noqa: ANN201
+    """One step: the coordinator records the determination and signs it, so it is final at once."""
     proposal = load_proposal(proposal_id, can.can_decide_administratively)
-    if not DecisionForm().validate():
-        abort(400)
+    form = SignForm()
+    if not form.validate():
+        flash(" ".join(e for f in form for e in f.errors) or "Check the form.", "error")
+        return redirect(url_for("proposals.detail", proposal_id=proposal.id) + "#decisions")
+    actor = current_user._get_current_object()
     try:
-        decision = ops.decide_out_of_scope(proposal, set_facts(proposal), actor=current_user._get_current_object())
+        decision = ops.decide_out_of_scope(proposal, set_facts(proposal), actor=actor)
+        ops.sign_decision(decision, password=form.password.data, printed_name=form.printed_name.data, actor=actor)
         db.session.commit()
+    except SignatureRefused as refusal:
+        db.session.rollback()
+        record_refused_signature("administrative determination", str(refusal), actor=actor)
+        db.session.commit()
+        flash(str(refusal) + " Nothing was recorded.", "error")
+        return redirect(url_for("proposals.detail", proposal_id=proposal.id) + "#decisions")
     except PortalError as refusal:
         db.session.rollback()
         flash(str(refusal), "error")
-        return redirect(url_for("proposals.detail", proposal_id=proposal.id))
-    flash("Administrative determination recorded: sign it to make it final.", "info")
+        return redirect(url_for("proposals.detail", proposal_id=proposal.id) + "#decisions")
+    flash("Administrative determination recorded and signed: the decision is final.", "info")
     return redirect(url_for("decisions.detail", decision_id=decision.id))
 
 

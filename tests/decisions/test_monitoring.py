@@ -102,12 +102,15 @@ def test_an_out_of_scope_proposal_gets_an_administrative_determination(app, fact
     confirm_out_of_scope(proposal, reason="Nothing applies", actor=coordinator)
     db.session.commit()
     client = client_for(app, coordinator)
-    assert "Record the administrative determination" in client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
-    assert post(client, f"/proposals/{proposal.id}/administrative-determination").status_code == 302
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "Record and sign the administrative determination" in page
+    url = f"/proposals/{proposal.id}/administrative-determination"
+    post(client, url, {"printed_name": coordinator.name, "password": "wrong"})
+    assert db.session.scalars(select(Decision)).all() == []  # a refused signature records nothing
+    assert post(client, url, {"printed_name": coordinator.name, "password": PASSWORD}).status_code == 302
     decision = db.session.scalar(select(Decision))
     assert (decision.kind, decision.outcome, decision.required_signatures) == ("administrative", "approved", 1)
     assert decision.determination_list()[0]["determination_id"] == "not_in_scope"
-    post(client, f"/decisions/{decision.id}/sign", {"printed_name": coordinator.name, "password": PASSWORD})
     db.session.expire_all()
     assert decision.final and proposal.state == "active"
     investigator = factory.user(Role.INVESTIGATOR, institution=institution)
