@@ -45,18 +45,18 @@ def record_view(envelope: dict[str, Any]) -> dict[str, Any]:
     """What the template shows: the record, plus the joins a reader would otherwise do by hand."""
     record = envelope["record"]
     provisional = {s["set_id"]: s["provisional_outcome"] for s in record["screenings"]}
+    screened_titles = {s["set_id"]: s["set_title"] for s in record["screenings"]}
     determinations = [
         {**d, "provisional": _provisional_title(provisional.get(d["set_id"]), d["provisional_outcome_id"],
-                                                d.get("provisional_outcome_title"))}
+                                                d.get("provisional_outcome_title")),
+         # The policy's title is printed once, in the screening above, when it is the same there.
+         "title_as_screened": screened_titles.get(d["set_id"]) == d["set_title"]}
         for d in record["determinations"]
     ]
-    titles = {s["set_id"]: s["set_title"] for s in record["screenings"]}
-    titles.update({d["set_id"]: d["set_title"] for d in record["determinations"]})
-    judgments = [{**j, "set_title": titles.get(j["set_id"], j["set_id"])} for j in record["judgments"]]
     return {
         "record": record,
         "determinations": determinations,
-        "judgments": judgments,
+        "judgments": record["judgments"],
         "integrity": {key: envelope[key] for key in ("fingerprint", "signature", "key_id", "algorithm")},
         "other_fields": [
             (key, value if isinstance(value, str) else canonical_json(value))

@@ -33,7 +33,7 @@ def test_the_pdf_shows_policies_determinations_signatures_and_fingerprint(sample
     assert envelope["key_id"] in compact
     assert record["statement"] in words
     assert "Approved with conditions" in words
-    assert "Destroy not before 2035-12-31" in words
+    assert "Destroy not before: 2035-12-31" in words
 
 
 def test_each_determination_stands_beside_its_provisional_outcome(sample_pdf, envelope, pdftotext):
@@ -93,8 +93,8 @@ def test_fields_beyond_the_schema_are_signed_embedded_and_printed(renderer, pdft
     envelope = sign_record(record, private_key)
     pdf = render_pdf(envelope)
     words = flat(pdf_text(pdftotext, pdf))
-    assert "Kind of decision committee" in words
+    assert "Kind of decision: committee" in words
     assert "ab" * 32 in squeezed(words)
-    assert "Other fields of the record ffa_notified_on 2026-12-01" in words
-    assert "Appeal outcome upheld" in words
+    assert "Other fields of the record ffa_notified_on: 2026-12-01" in words
+    assert "Appeal outcome: upheld" in words
     assert json.loads(embedded_files(pdf)["record.json"][0]) == envelope
