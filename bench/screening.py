@@ -446,7 +446,10 @@ def compare(engine: list[Screening], by_hand: list[Screening]) -> dict[str, int]
     counts = {"outcome": 0, "triggered": 0, "other": 0}
     shown = 0
     for index, (mine, theirs) in enumerate(zip(engine, by_hand, strict=True)):
-        theirs = dataclasses.replace(theirs, set_digest=mine.set_digest, engine_version=mine.engine_version)
+        # The hand-written rules know the policy, not the file: its version and digest are the engine's to say.
+        theirs = dataclasses.replace(
+            theirs, set_digest=mine.set_digest, set_version=mine.set_version, engine_version=mine.engine_version
+        )
         if mine == theirs:
             continue
         if mine.outcome_id != theirs.outcome_id:
