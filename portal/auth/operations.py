@@ -201,9 +201,9 @@ def accept_invitation(invitation: Invitation, *, password: str) -> User:
     user.role_rows = [UserRole(role=invitation.role)]
     invitation.used_at = utcnow()
     db.session.add(user)
-    record("invitation.accepted", actor=None, target=invitation, data={"email": invitation.email})
+    # One event for the one change: the account that the accepted invitation brought into being.
     record(
-        "user.created",
+        "invitation.accepted",
         actor=None,
         target=user,
         data={"email": user.email, "roles": [invitation.role], "invitation_id": invitation.id},

@@ -277,8 +277,9 @@ def test_invitation_link_creates_an_account_once(app, factory, signed_in_client)
     assert user.status == AccountStatus.ACTIVE
     assert user.roles == {Role.REVIEWER}
     assert user.institution_id == admin.institution_id
-    assert [e.target_id for e in events("user.created") if e.target_id == str(user.id)] == [str(user.id)]
-    assert len(events("invitation.accepted")) == 1
+    assert [(e.target_id, event_data(e)["invitation_id"]) for e in events("invitation.accepted")] == [
+        (str(user.id), int(events("invitation.created")[0].target_id))
+    ]
     assert sign_in(invitee, "invitee@example.org", PASSWORD).status_code == 302
     assert is_signed_in(invitee)
 
