@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from portal.auth.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
 from portal.proposals.fields import (
     CONTAINMENT_LABELS,
     FIELD_BY_NAME,
@@ -98,7 +99,9 @@ class AttachmentForm(FlaskForm):
 class SubmitForm(FlaskForm):
     attest = BooleanField("I make this attestation")
     printed_name = StringField("Your full name, as your signature", validators=[InputRequired(), Length(max=200)])
-    password = PasswordField("Your password, to confirm it is you", validators=[InputRequired(), Length(max=256)])
+    password = PasswordField(
+        "Your password, to confirm it is you", validators=[InputRequired(), Length(max=PASSWORD_MAX_LENGTH)]
+    )
 
 
 class WithdrawForm(FlaskForm):
