@@ -83,10 +83,11 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from portal.audit.commands import audit_cli
     from portal.auth.commands import users_cli
+    from portal.backup.commands import backup_cli
     from portal.decisions import commands as decision_commands  # noqa: F401 - adds `records export`
     from portal.demo.commands import demo_cli
     from portal.institutions.commands import institutions_cli
     from portal.records.commands import records_cli
 
-    for group in (audit_cli, users_cli, institutions_cli, demo_cli, records_cli):
+    for group in (audit_cli, backup_cli, users_cli, institutions_cli, demo_cli, records_cli):
         app.cli.add_command(group)
