@@ -13,16 +13,7 @@ from portal.audit.operations import record
 from portal.audit.verify import verify_chain
 from portal.auth.roles import Role
 from portal.extensions import db
-
-
-def _bypass_append_only_triggers() -> None:
-    """What a database owner could do; the chain must still reveal the change."""
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only"))
-    else:
-        db.session.execute(text("DROP TRIGGER audit_events_no_update"))
-        db.session.execute(text("DROP TRIGGER audit_events_no_delete"))
-    db.session.commit()
+from tests.audit import tamper
 
 
 def test_empty_chain_verifies(app):
@@ -61,7 +52,7 @@ def test_altering_one_event_is_detected_and_named(app, factory):
     factory.proposal(user)
     total = db.session.scalar(select(func.count()).select_from(AuditEvent))
     target = total // 2
-    _bypass_append_only_triggers()
+    tamper.bypass_append_only_triggers()
     db.session.execute(text("UPDATE audit_events SET data = :d WHERE seq = :s"), {"d": '{"forged":true}', "s": target})
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
@@ -72,7 +63,7 @@ def test_altering_one_event_is_detected_and_named(app, factory):
 
 def test_deleting_a_middle_event_is_detected(app, factory):
     factory.proposal(factory.user(Role.INVESTIGATOR))
-    _bypass_append_only_triggers()
+    tamper.bypass_append_only_triggers()
     db.session.execute(text("DELETE FROM audit_events WHERE seq = 3"))
     db.session.commit()
     status = verify_chain()
@@ -81,7 +72,13 @@ def test_deleting_a_middle_event_is_detected(app, factory):
 
 def test_database_refuses_update_and_delete_of_events(app, factory):
     factory.user(Role.INVESTIGATOR)
-    for statement in ("UPDATE audit_events SET action = 'x' WHERE seq = 1", "DELETE FROM audit_events WHERE seq = 1"):
+    statements = (
+        "UPDATE audit_events SET action = 'x' WHERE seq = 1",
+        "UPDATE audit_events SET seq = seq + 100",
+        "DELETE FROM audit_events WHERE seq = 1",
+        "DELETE FROM audit_events",  # SQLite's truncate optimisation is off while a delete trigger exists
+    )
+    for statement in statements:
         with pytest.raises(DBAPIError, match="append-only"):
             db.session.execute(text(statement))
             db.session.flush()
