@@ -30,7 +30,13 @@ DEFAULTS: dict[str, Any] = {
     "TESTING": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
-    "SESSION_COOKIE_SECURE": False,
+    # None: Secure (and the __Host- cookie name) everywhere but the demo and the tests, which run over plain http.
+    "SESSION_COOKIE_SECURE": None,
+    "SESSION_IDLE_MINUTES": 30,  # a session unused this long ends (checked on the server, every request)
+    "SESSION_ABSOLUTE_HOURS": 12,  # and every session ends this long after signing in, however active
+    "PASSWORD_RESET_MINUTES": 60,  # a reset link works once, for this long
+    "PASSWORD_RESET_THROTTLE": "5 per hour",  # reset requests per e-mail address (known or not: no enumeration)
+    "MFA_THROTTLE": "5 per 15 minutes",  # wrong sign-in codes per account
     "WTF_CSRF_TIME_LIMIT": 3600,
     "PREFERRED_URL_SCHEME": "http",
     # Decision records: the institution's Ed25519 key pair (default <instance>/records/), render limits,
@@ -73,6 +79,7 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     app.config["RECORDS_PRIVATE_KEY"] = app.config["RECORDS_PRIVATE_KEY"] or str(instance / "records" / "signing.key")
     app.config["RECORDS_PUBLIC_KEY"] = app.config["RECORDS_PUBLIC_KEY"] or str(instance / "records" / "signing.pub")
     _settle_secret_key(app, instance)
+    _settle_session_cookie(app)
 
 
 def _settle_secret_key(app: Flask, instance: Path) -> None:
@@ -97,6 +104,24 @@ def _settle_secret_key(app: Flask, instance: Path) -> None:
             f"{MIN_SECRET_KEY_LENGTH} characters, for example the output of "
             "`python -c 'import secrets; print(secrets.token_hex(32))'`."
         )
+
+
+SECURE_COOKIE_NAME = "__Host-portal-session"
+
+
+def _settle_session_cookie(app: Flask) -> None:
+    """Production sends the session only over https, under a name browsers bind to this exact host.
+
+    The __Host- prefix makes a browser refuse the cookie unless it is Secure, has Path=/ and no Domain, so a
+    sibling subdomain cannot plant or overwrite it (ASVS v5.0.0-3.3.3). Plain-http dev and demo keep the
+    default name, which a browser would otherwise drop."""
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = not (app.config["TESTING"] or app.config["DEMO"])
+    if app.config["SESSION_COOKIE_SECURE"]:
+        app.config["SESSION_COOKIE_NAME"] = SECURE_COOKIE_NAME
+        app.config["SESSION_COOKIE_PATH"] = "/"
+        app.config["SESSION_COOKIE_DOMAIN"] = None
+        app.config["PREFERRED_URL_SCHEME"] = "https"
 
 
 def secret_key_problem(key: object) -> str | None:

@@ -1,7 +1,7 @@
 """Imports every model so that SQLAlchemy's metadata (and Alembic) sees every table."""
 
 from portal.audit.models import AuditEvent
-from portal.auth.models import Invitation, User, UserRole
+from portal.auth.models import Invitation, PasswordReset, RecoveryCode, User, UserRole
 from portal.committees.models import Committee, CommitteeMember
 from portal.conflicts.models import ConflictDeclaration
 from portal.decisions.models import Appeal, Condition, Decision, DecisionSignature, RegulatoryClock
@@ -35,6 +35,8 @@ __all__ = [
     "ExternalCollaborator",
     "Institution",
     "Invitation",
+    "PasswordReset",
+    "RecoveryCode",
     "Proposal",
     "ProposalMember",
     "ProposalVersion",

@@ -27,6 +27,8 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "PORTAL_DATABASE_URL",
         "PORTAL_INSTANCE_PATH",
         "PORTAL_ATTACHMENT_DIR",
+        "PORTAL_SESSION_COOKIE_SECURE",
+        "PORTAL_SESSION_IDLE_MINUTES",
     ):
         monkeypatch.delenv(name, raising=False)
 
@@ -188,3 +190,42 @@ def test_demo_with_an_explicit_key_does_not_write_a_key_file(tmp_path):
 
     assert app.config["SECRET_KEY"] == STRONG_KEY
     assert not (tmp_path / "instance" / "demo-secret-key").exists()
+
+
+# --- the session cookie and timeouts ----------------------------------------------------------------
+
+
+def test_production_sends_the_session_cookie_only_over_https_under_a_host_prefixed_name(tmp_path):
+    app = make_app(tmp_path, SECRET_KEY=STRONG_KEY)
+
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-portal-session"
+    assert app.config["SESSION_COOKIE_PATH"] == "/"
+    assert app.config["SESSION_COOKIE_DOMAIN"] is None
+    assert app.config["PREFERRED_URL_SCHEME"] == "https"
+
+
+@pytest.mark.parametrize("mode", ["DEMO", "TESTING"])
+def test_the_demo_and_the_tests_run_over_plain_http(tmp_path, mode):
+    app = make_app(tmp_path, SECRET_KEY=STRONG_KEY, **{mode: True})
+
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+    assert app.config["SESSION_COOKIE_NAME"] == "session"
+
+
+def test_secure_cookies_can_be_turned_off_explicitly(tmp_path, monkeypatch):
+    """For a deployment really served over http (a closed lab network): no prefix, which browsers would refuse."""
+    monkeypatch.setenv("PORTAL_SESSION_COOKIE_SECURE", "false")
+
+    app = make_app(tmp_path, SECRET_KEY=STRONG_KEY)
+
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+    assert app.config["SESSION_COOKIE_NAME"] == "session"
+
+
+def test_session_timeouts_default_and_come_from_the_environment(tmp_path, monkeypatch):
+    assert make_app(tmp_path / "a", SECRET_KEY=STRONG_KEY).config["SESSION_IDLE_MINUTES"] == 30
+    assert make_app(tmp_path / "a", SECRET_KEY=STRONG_KEY).config["SESSION_ABSOLUTE_HOURS"] == 12
+    monkeypatch.setenv("PORTAL_SESSION_IDLE_MINUTES", "15")
+
+    assert make_app(tmp_path / "b", SECRET_KEY=STRONG_KEY).config["SESSION_IDLE_MINUTES"] == 15

@@ -44,6 +44,8 @@ EXPECTED_TABLES = {
     "clocks",
     "appeals",
     "jobs",
+    "mfa_recovery_codes",
+    "password_resets",
 }
 
 

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from portal.auth import mfa_operations as mfa_ops
 from portal.auth import operations as ops
 from portal.auth.forms import ApproveAccountForm, ConfirmForm, InvitationForm, RefuseAccountForm
 from portal.auth.models import User
@@ -100,6 +101,39 @@ def disable(user_id: int, change: str):  # noqa: ANN201
         ops.set_account_disabled(user, change == "disable", actor=current_user)
         db.session.commit()
         flash(f"{user.name} is now {'disabled' if change == 'disable' else 'active'}.", "info")
+    return redirect(url_for("admin.accounts"))
+
+
+@bp.route("/accounts/<int:user_id>/two-step/reset", methods=["POST"])
+@login_required
+def reset_mfa(user_id: int):  # noqa: ANN201
+    """For a person who lost their authenticator and their recovery codes; they set it up again at next sign-in."""
+    user = _account(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        mfa_ops.reset(user, actor=current_user._get_current_object())
+    except mfa_ops.MfaError as refusal:
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash(f"Two-step sign-in of {user.name} was reset and their sessions ended.", "info")
+    return redirect(url_for("admin.accounts"))
+
+
+@bp.route("/institution/staff-two-step/<any(require, relax):change>", methods=["POST"])
+@login_required
+def staff_mfa(change: str):  # noqa: ANN201
+    """Chairs, coordinators and administrators must use two-step sign-in, or need not; applies at their next request."""
+    admin = _require_admin()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    mfa_ops.set_staff_requirement(admin.institution, change == "require", actor=admin)
+    db.session.commit()
+    if change == "require":
+        flash("Two-step sign-in is now required for chairs, coordinators and administrators.", "info")
+    else:
+        flash("Two-step sign-in is now optional for every role.", "info")
     return redirect(url_for("admin.accounts"))
 
 

@@ -18,7 +18,7 @@ from portal.auth.roles import Role
 
 
 def _strong_password(form: FlaskForm, field: PasswordField) -> None:
-    email = form.email.data if hasattr(form, "email") else ""
+    email = form.email.data if hasattr(form, "email") else getattr(form, "account_email", "")
     problem = password_problem(field.data or "", email=email or "")
     if problem:
         raise ValidationError(problem)
@@ -91,3 +91,39 @@ class ChangePasswordForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that changes something: it carries only the CSRF token."""
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "E-mail address of your account",
+        validators=[InputRequired(), Email(check_deliverability=False), Length(max=254)],
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField("Choose a new password", validators=[InputRequired(), _strong_password])
+    confirm = PasswordField(
+        "Repeat the new password", validators=[InputRequired(), EqualTo("password", "The passwords do not match.")]
+    )
+    account_email = ""  # set by the view: the new password may not be the address itself
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField(
+        "Code",
+        validators=[InputRequired(message="Enter the code from your app."), Length(max=40)],
+        description="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"},
+    )
+
+
+class EnrolForm(FlaskForm):
+    code = StringField(
+        "The 6-digit code your app shows",
+        validators=[InputRequired(message="Enter the code from your app."), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    password = PasswordField(
+        "Your password, to confirm it is you",
+        validators=[InputRequired(message="Enter your password."), Length(max=MAX_LENGTH)],
+    )

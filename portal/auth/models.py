@@ -34,6 +34,11 @@ class User(UserMixin, db.Model):
     status: Mapped[str] = mapped_column(String(16), default=AccountStatus.ACTIVE.value)
     # Bumped on sign-out, password change and disabling: every older session cookie stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Two-step sign-in (TOTP, RFC 6238). The secret is set when enrolment is confirmed; the last accepted
+    # time step is kept so a code seen by someone else (over the shoulder, a phishing proxy) cannot be replayed.
+    mfa_secret: Mapped[str | None] = mapped_column(String(64))
+    mfa_enabled_at: Mapped[datetime | None]
+    mfa_last_step: Mapped[int | None] = mapped_column(Integer)
     requested_role: Mapped[str | None] = mapped_column(String(20))
     affiliation_statement: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -59,6 +64,10 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}.{self.session_version}"
+
+    @property
+    def mfa_enabled(self) -> bool:
+        return self.mfa_enabled_at is not None and self.mfa_secret is not None
 
 
 class UserRole(db.Model):
@@ -90,3 +99,33 @@ class Invitation(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     institution: Mapped[Institution] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """One of the ten codes shown once at enrolment; each signs in once when the authenticator is lost.
+
+    Codes carry 50 random bits, so a SHA-256 digest (as for invitation tokens) is enough: there is no
+    dictionary to try against it, and a slow hash would make each sign-in check ten of them slowly."""
+
+    __tablename__ = "mfa_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PasswordReset(db.Model):
+    """A single-use, expiring link sent to the address of an existing account; stored only as a hash."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
 from portal.auth import operations as ops
+from portal.auth import sessions
 from portal.auth.forms import AcceptInvitationForm, AccountRequestForm, ChangePasswordForm, SignInForm
 from portal.auth.models import User
 from portal.auth.passwords import verify_password
@@ -19,6 +18,7 @@ from portal.extensions import db, limiter, login_manager
 from portal.institutions.models import Department, Institution
 
 bp = Blueprint("auth", __name__)
+bp.before_app_request(sessions.enforce)
 
 THROTTLE_MESSAGE = (
     "Too many unsuccessful sign-in attempts. For your security, sign-in is paused for a while; "
@@ -72,9 +72,10 @@ def sign_in():  # noqa: ANN201
         password_ok = verify_password(user.password_hash if user else None, form.password.data)
         if password_ok and user.status == AccountStatus.ACTIVE:
             next_url = safe_next(request.args.get("next"), url_for("home.dashboard"))
-            session.clear()  # nothing from before sign-in survives it
-            login_user(user)
-            session["sid"] = secrets.token_urlsafe(16)
+            if user.mfa_enabled:
+                sessions.begin_second_factor(user, next_url)
+                return redirect(url_for("auth.second_factor"))
+            sessions.start(user)
             ops.record_sign_in(user)
             db.session.commit()
             return redirect(next_url)
