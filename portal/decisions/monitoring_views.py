@@ -11,6 +11,7 @@ from portal.decisions import monitoring as ops
 from portal.decisions import permissions as can
 from portal.decisions.forms import AppealForm, AppealOutcomeForm, ClockForm, EvidenceForm, ReviewEvidenceForm
 from portal.decisions.models import Appeal, Condition, Decision, RegulatoryClock
+from portal.decisions.queries import superseded_ids
 from portal.decisions.views import bp, load_decision
 from portal.errors import PortalError
 from portal.extensions import db
@@ -113,6 +114,9 @@ def complete_clock(clock_id: int):  # noqa: ANN201
 @login_required
 def appeal(decision_id: int):  # noqa: ANN201
     decision = load_decision(decision_id)
+    context = page_context(decision, superseded_ids(decision.proposal_id))
+    if not context["may_appeal"]:
+        abort(403)  # the operation refuses too; say so before reading the form, as the page offers no such button
     form = AppealForm()
     if not form.validate():
         flash(_form_errors(form), "error")

@@ -101,10 +101,12 @@ def edit_minutes(meeting_id: int):  # noqa: ANN201
 @bp.route("/<int:meeting_id>/items/<int:item_id>/approve", methods=["POST"])
 @login_required
 def approve_minutes(meeting_id: int, item_id: int):  # noqa: ANN201
-    later = load_meeting(meeting_id, can_manage_meeting)
-    item = load_item(later, item_id)
+    later = load_meeting(meeting_id)
+    item = load_item(later, item_id)  # first: an item withheld by a conflict is 404, not "you may not approve"
     if item.is_proposal:
         abort(404)
+    if not can_manage_meeting(acting_user(), later):
+        abort(403)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     earlier = item.minutes_of

@@ -1,0 +1,90 @@
+"""Check 1, the IDOR sweep (security-test-plan.md §6, v5 8.2.2): for every rule that takes an object id, every object
+of that kind in the seeded world, and every person who may not see it, GET (and POST with a valid CSRF token where
+the rule takes POST) answers 404, never 403 (existence would leak), shows no canary, changes nothing, and leaves one
+`access.denied` audit event where the portal records denials (the proposal loader, portal/proposals/views.py) and
+none elsewhere. The full product runs: every object, every person, every method."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+from werkzeug.routing import Rule
+
+from portal.audit.models import AuditEvent
+from portal.backup.manifest import build_manifest
+from portal.extensions import db
+from tests.security.conftest import Browsers
+from tests.security.routes import Target, id_rules, methods, targets
+from tests.security.world import CANARY_PREFIX, SweepWorld, build_sweep_world
+
+# Rules whose view loads the proposal through proposals.views.load_proposal, which audits a denial.
+DENIAL_AUDITED_ARGUMENTS = {"proposal_id", "assignment_id"}
+
+
+@pytest.fixture(scope="module")
+def sweep(module_app: Flask) -> tuple[SweepWorld, Browsers]:
+    world = build_sweep_world()
+    browsers = Browsers(module_app)
+    for person in world.outsiders + world.conflicted:
+        browsers.of(person)  # sign everyone in before any snapshot: signing in writes
+    return world, browsers
+
+
+def _denials() -> int:
+    count = db.session.scalar(select(func.count()).where(AuditEvent.action == "access.denied"))
+    db.session.commit()  # outside a request every transaction writes on SQLite: do not hold its lock
+    return count
+
+
+def _state() -> dict:
+    db.session.commit()
+    with db.engine.connect() as connection:
+        manifest = build_manifest(connection)
+    return {name: digest for name, digest in manifest["tables"].items() if name != "audit_events"}
+
+
+def _cases(world: SweepWorld, target: Target):  # noqa: ANN202
+    """(person, canaries they must not see) for everyone who may not see the target's object."""
+    if not world.is_home(target.table, target.row_id):
+        return
+    for person in world.outsiders:
+        yield person, {CANARY_PREFIX}
+    proposal = world.proposal_of(target.table, target.row_id)
+    for person in world.conflicted:
+        if proposal in world.conflicts[person.id]:
+            yield person, world.leak.hidden_from_conflicted
+
+
+def _problem(response, canaries: set[str], denied: int, expected_denials: int) -> str | None:  # noqa: ANN001
+    body = response.get_data().decode("utf-8", errors="replace")
+    if response.status_code != 404:
+        return f"{response.status_code}"
+    leaked = sorted(c for c in canaries if c in body)
+    if leaked:
+        return f"shows {leaked}"
+    if denied != expected_denials:
+        return f"{denied} access.denied events, expected {expected_denials}"
+    return None
+
+
+@pytest.mark.parametrize("rule", id_rules(), ids=lambda r: f"{'+'.join(methods(r))} {r.rule}")
+def test_nobody_reaches_an_object_they_may_not_see(module_app: Flask, sweep, rule: Rule) -> None:
+    world, browsers = sweep
+    expected_denials = 1 if DENIAL_AUDITED_ARGUMENTS & set(rule.arguments) else 0
+    before, failures, requests = _state(), [], 0
+    for target in list(targets(module_app, rule)):
+        for person, canaries in _cases(world, target):
+            client, token = browsers.of(person)
+            for method in methods(rule):
+                count = _denials()
+                response = client.post(target.url, data={"csrf_token": token}) if method == "POST" \
+                    else client.get(target.url)
+                requests += 1
+                problem = _problem(response, canaries, _denials() - count, expected_denials)
+                response.close()
+                if problem:
+                    failures.append(f"{method} {target.url} as {person.name}: {problem}")
+    assert requests > 0, f"{rule.rule}: the world has no object of this kind to try"
+    assert failures == [], "\n".join(failures[:30])
+    assert _state() == before, "a refused request changed the database"
