@@ -126,4 +126,5 @@ class EnrolForm(FlaskForm):
     password = PasswordField(
         "Your password, to confirm it is you",
         validators=[InputRequired(message="Enter your password."), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
     )
