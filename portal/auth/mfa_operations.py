@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, or_, select, update
 from portal.audit.operations import record
 from portal.auth import mfa
 from portal.auth.models import RecoveryCode, User
+from portal.auth.passwords import verify_password
 from portal.auth.roles import Role
 from portal.clock import iso, utcnow
 from portal.errors import PortalError
@@ -24,6 +25,14 @@ class MfaError(PortalError):
     """A two-step sign-in change was refused; the message is for the user."""
 
 
+class EnrolmentRefused(MfaError):
+    """The password or the code at enrolment was wrong; `field` says which."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(f"The {field} was not correct.")
+        self.field = field
+
+
 def must_enrol(user: User) -> bool:
     """Staff of an institution that requires two-step sign-in, who have not set it up yet."""
     return not user.mfa_enabled and user.institution.require_mfa_for_staff and user.has_role(*STAFF_ROLES)
@@ -34,17 +43,19 @@ def recovery_codes_left(user: User) -> int:
     return db.session.scalar(select(func.count()).where(RecoveryCode.user_id == user.id, unused))
 
 
-def enrol(user: User, secret: str, code: str) -> list[str] | None:
-    """Turn two-step sign-in on once the person's app shows the right code; returns the recovery codes, or None.
+def enrol(user: User, secret: str, code: str, password: str) -> list[str]:
+    """Turn two-step sign-in on once the person re-entered their password and their app shows the right code.
 
-    The codes are returned once, for the page that shows them, and stored only as hashes. Other sessions end:
-    they were opened with the password alone."""
+    Returns the recovery codes, once, for the page that shows them; they are stored only as hashes. Other
+    sessions end: they were opened with the password alone. A refusal is audited before it is raised, so the
+    caller commits in both cases."""
     if user.mfa_enabled:
         raise MfaError("Two-step sign-in is already set up for your account.")
     step = mfa.matching_step(secret, code, after=None)
-    if step is None:
-        record("mfa.enrolment_failed", actor=user, target=user)
-        return None
+    wrong = "password" if not verify_password(user.password_hash, password) else "code" if step is None else None
+    if wrong:
+        record("mfa.enrolment_failed", actor=user, target=user, data={"wrong": wrong})
+        raise EnrolmentRefused(wrong)
     codes = mfa.new_recovery_codes()
     user.mfa_secret, user.mfa_enabled_at, user.mfa_last_step = secret, utcnow(), step
     user.session_version += 1

@@ -9,7 +9,6 @@ from portal.auth import mfa, sessions
 from portal.auth import mfa_operations as mfa_ops
 from portal.auth import operations as ops
 from portal.auth.forms import EnrolForm, SecondFactorForm
-from portal.auth.passwords import verify_password
 from portal.auth.views import _limit, _sign_in_failed, bp
 from portal.extensions import db, limiter
 
@@ -17,6 +16,10 @@ CODE_THROTTLE_MESSAGE = (
     "Too many wrong codes. For your security, signing in to this account is paused for 15 minutes. "
     "If you have lost your authenticator app, use a recovery code or ask an administrator to reset it."
 )
+ENROLMENT_ERRORS = {
+    "password": "Your password is not correct.",
+    "code": "That code does not match. Check the time on your phone and try the next code.",
+}
 _SETUP_SECRET = "mfa_setup_secret"  # noqa: S105 - the session key's name, not a secret
 
 
@@ -73,16 +76,16 @@ def mfa_setup():  # noqa: ANN201
     session[_SETUP_SECRET] = secret
     form = EnrolForm()
     if form.validate_on_submit():
-        if not verify_password(user.password_hash, form.password.data):
-            form.password.errors.append("Your password is not correct.")
+        try:
+            codes = mfa_ops.enrol(user, secret, form.code.data, form.password.data)
+        except mfa_ops.EnrolmentRefused as refusal:
+            db.session.commit()  # the audit event of the failure
+            form[refusal.field].errors.append(ENROLMENT_ERRORS[refusal.field])
         else:
-            codes = mfa_ops.enrol(user, secret, form.code.data)
             db.session.commit()
-            if codes is not None:
-                session.pop(_SETUP_SECRET, None)
-                login_user(user)  # this browser keeps working; sessions opened with the password alone end
-                return render_template("auth/recovery_codes.html", codes=codes)
-            form.code.errors.append("That code does not match. Check the time on your phone and try the next code.")
+            session.pop(_SETUP_SECRET, None)
+            login_user(user)  # this browser keeps working; sessions opened with the password alone end
+            return render_template("auth/recovery_codes.html", codes=codes)
     uri = mfa.provisioning_uri(secret, user.email)
     return render_template(
         "auth/mfa_setup.html",
