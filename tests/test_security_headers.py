@@ -12,14 +12,12 @@ from pathlib import Path
 import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
-from sqlalchemy import text
 from werkzeug.wrappers import Response
 
 from portal.demo.seed import DEMO_PASSWORD, DEMO_USERS
-from portal.extensions import db
 from portal.security import CONTENT_SECURITY_POLICY
 from tests.conftest import CSRF_META
-from tests.leaks.test_canary_crawl import FIXED_VALUES, ID_SOURCES
+from tests.leaks.test_canary_crawl import FIXED_VALUES, ID_SOURCES, _ids
 
 HTTPS = "https://portal.example"
 STRONG_KEY = "5d7f9b1c3e5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a5c7e"
@@ -92,10 +90,6 @@ def https_client(app: Flask, email: str | None = None) -> FlaskClient:
         )
         assert response.status_code == 302, email
     return client
-
-
-def _ids(table: str) -> list[int]:
-    return list(db.session.scalars(text(f"SELECT id FROM {table} ORDER BY id")))  # noqa: S608 - names from a fixed map
 
 
 def urls_of(app: Flask, rule) -> Iterator[str]:  # noqa: ANN001
