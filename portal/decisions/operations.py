@@ -28,10 +28,10 @@ from portal.decisions.rules import (
 )
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.proposals.lifecycle import change_state, joined
 from portal.proposals.models import Proposal
-from portal.proposals.operations import change_state
 from portal.proposals.states import ProposalState, Step
-from portal.signatures.operations import sign
+from portal.signatures.signing import sign, signature_facts
 
 
 class DecisionError(PortalError):
@@ -163,7 +163,8 @@ def make_decision(
 
 def sign_decision(decision: Decision, *, password: str, printed_name: str, actor: User) -> DecisionSignature:
     """Sign the decision's content after re-entering the password; the last required signature makes it final.
-    One person signs once: a dual-use determination needs two different people."""
+    One person signs once: a dual-use determination needs two different people. One event, `decision.signed`,
+    names the signature and, for the last one, what becoming final did."""
     if decision.final:
         raise DecisionError("This decision is already final.")
     if any(s.signer_id == actor.id for s in decision.signatures):
@@ -178,20 +179,26 @@ def sign_decision(decision: Decision, *, password: str, printed_name: str, actor
     link = DecisionSignature(decision_id=decision.id, signer_id=actor.id, signature=signature)
     decision.signatures.append(link)
     db.session.flush()
-    record("decision.signed", actor=actor, target=decision, data={"signature_id": signature.id, "role": role})
-    if len(decision.signatures) >= decision.required_signatures:
-        _finalize(decision, actor)
+    final = _finalize(decision) if len(decision.signatures) >= decision.required_signatures else None
+    record("decision.signed", actor=actor, target=decision, data={
+        "proposal_id": decision.proposal_id, "signature_id": signature.id, "signature": signature_facts(signature),
+        "role": role, "signatures": len(decision.signatures), "required_signatures": decision.required_signatures,
+        "finalized": final})
     return link
 
 
-def _finalize(decision: Decision, actor: User) -> None:
+def _finalize(decision: Decision) -> dict[str, object]:
+    """The decision becomes final: the proposal moves on, a superseded decision's open clocks stop, the new
+    clocks start. Returns what happened, for the signing event."""
     now = utcnow()
     decision.state, decision.finalized_at = FINAL, now
     proposal = decision.proposal
+    moves = []
     if proposal.state_enum is ProposalState.AWAITING_DECISION:
-        change_state(proposal, Step.DECIDE, actor=actor)
+        moves.append(change_state(proposal, Step.DECIDE))
     if decision.outcome in APPROVALS and proposal.state_enum is ProposalState.DECIDED:
-        change_state(proposal, Step.ACTIVATE, actor=actor)
+        moves.append(change_state(proposal, Step.ACTIVATE))
+    stopped = 0
     if decision.supersedes is not None:
         for clock in db.session.scalars(
             db.select(RegulatoryClock).where(
@@ -199,10 +206,10 @@ def _finalize(decision: Decision, actor: User) -> None:
             )
         ):
             clock.superseded_at = now
+            stopped += 1
     clocks = _start_clocks(decision, now.date())
-    record("decision.finalized", actor=actor, target=decision,
-           data={"proposal_id": proposal.id, "outcome": decision.outcome, "clocks": len(clocks),
-                 "supersedes_id": decision.supersedes_id})
+    return {"outcome": decision.outcome, "proposal": joined(moves) if moves else None, "clocks": len(clocks),
+            "clocks_stopped": stopped, "supersedes_id": decision.supersedes_id}
 
 
 def _start_clocks(decision: Decision, decided_on: date) -> list[RegulatoryClock]:

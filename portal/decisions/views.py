@@ -20,7 +20,8 @@ from portal.extensions import db
 from portal.meetings.models import AgendaItem, Meeting
 from portal.proposals.models import Proposal
 from portal.proposals.views import load_proposal
-from portal.signatures.operations import SignatureRefused, record_refused_signature
+from portal.signatures.operations import record_refused_signature
+from portal.signatures.signing import SignatureRefused
 
 bp = Blueprint("decisions", __name__)
 

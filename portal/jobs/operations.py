@@ -1,5 +1,6 @@
-"""The write path of jobs. People create them (audited); the runner moves them on (start, finish and failure
-audited; progress ticks are bookkeeping and are not)."""
+"""The write path of jobs. People create them; the runner moves them on. Each writes one audit event. (Progress
+ticks are bookkeeping that nobody answers for, written by the runner itself: auditing each would flood the
+chain with events that say nothing.)"""
 
 from __future__ import annotations
 
@@ -24,10 +25,6 @@ def create_job(kind: str, params: dict[str, Any], *, total: int, actor: User) ->
 def start_job(job: Job) -> None:
     job.state, job.started_at, job.message = RUNNING, utcnow(), "Started."
     record("job.started", actor=None, target=job, data={"kind": job.kind})
-
-
-def note_progress(job: Job, done: int, message: str) -> None:
-    job.done, job.message = min(done, job.total), message[:500]
 
 
 def finish_job(job: Job, *, result_path: str, message: str) -> None:

@@ -7,17 +7,17 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from portal.audit.canonical import canonical_json, sha256_hex
+from portal.audit.canonical import canonical_json
 from portal.audit.operations import record
 from portal.auth.models import User
 from portal.auth.roles import Role
 from portal.clock import utcnow
 from portal.criteria.model import CriteriaSet
-from portal.errors import InvalidTransitionError, PortalError
+from portal.errors import InvalidTransitionError
 from portal.extensions import db
 from portal.proposals.attachments import clean_display_name, inspect_pdf, store_file
-from portal.proposals.completeness import missing_items
 from portal.proposals.fields import FIELDS, TeamRole
+from portal.proposals.lifecycle import change_state
 from portal.proposals.models import (
     Attachment,
     ExternalCollaborator,
@@ -25,40 +25,14 @@ from portal.proposals.models import (
     ProposalMember,
     ProposalVersion,
 )
-from portal.proposals.snapshot import take_snapshot
-from portal.proposals.states import EDIT_STEPS, ProposalState, Step, TransitionRefused, next_state
-from portal.screenings.operations import record_screenings
-from portal.signatures.operations import sign
+from portal.proposals.states import EDIT_STEPS, Step
+from portal.proposals.submission import ProposalError, submit
 
 EDITABLE_FIELDS = frozenset(spec.name for spec in FIELDS)
 ATTESTATION = (
     "I attest that this proposal is accurate and complete to the best of my knowledge, that its "
     "screening answers describe the work proposed, and that I will report changes as amendments."
 )
-
-
-class ProposalError(PortalError):
-    """A proposal operation was refused; the message is for the user."""
-
-
-def change_state(proposal: Proposal, step: Step, *, actor: User | None, reason: str | None = None) -> None:
-    """The only function that writes Proposal.state: checks the table, stamps times, audits."""
-    before = proposal.state_enum
-    try:
-        after = next_state(before, step)
-    except TransitionRefused as refusal:
-        raise InvalidTransitionError(str(refusal)) from None
-    proposal.state = after.value
-    now = utcnow()
-    proposal.updated_at = now
-    if after is ProposalState.WITHDRAWN:
-        proposal.withdrawn_at = now
-    record(
-        f"proposal.{step.value}",
-        actor=actor,
-        target=proposal,
-        data={"from": before.value, "to": after.value, **({"reason": reason} if reason else {})},
-    )
 
 
 def create_proposal(*, title: str, actor: User, pi: User | None = None) -> Proposal:
@@ -176,10 +150,6 @@ def remove_attachment(proposal: Proposal, attachment: Attachment, *, actor: User
         record("attachment.removed", actor=actor, target=attachment, data={"proposal_id": proposal.id})
 
 
-def latest_snapshot(proposal: Proposal) -> dict[str, Any] | None:
-    return json.loads(proposal.versions[-1].snapshot) if proposal.versions else None
-
-
 def record_screening_answers(proposal: Proposal, answers: dict[str, Any], *, actor: User) -> list[str]:
     """Replace the working copy's screening answers (keyed by question id); returns the changed ids."""
     _require_editable(proposal)
@@ -201,60 +171,13 @@ def submit_proposal(
     attested: bool,
     criteria_sets: Sequence[CriteriaSet] | None = None,
 ) -> ProposalVersion:
-    """Sign and freeze the working copy as the next version (submission, amendment or resubmission).
-
-    With `criteria_sets` (the institution's active sets) the new version is screened under each of them
-    in the same transaction, and a submission moves on to "screened".
-    """
-    if actor.id != proposal.pi_id:
-        raise ProposalError("Only the principal investigator can sign and submit this proposal.")
-    step = EDIT_STEPS.get(proposal.state_enum)
-    if step is None:
-        next_state(proposal.state_enum, Step.SUBMIT)  # raises with the lifecycle's own message
-    snapshot = take_snapshot(proposal)
-    missing = missing_items(snapshot, criteria_sets or ())
-    if missing:
-        raise ProposalError("The proposal is not complete yet: " + " ".join(missing))
-    previous = latest_snapshot(proposal)
-    if previous is not None and sha256_hex(previous) == sha256_hex(snapshot):
-        raise ProposalError(f"Nothing has changed since version {proposal.version_count}; there is nothing to submit.")
-    if not attested:
-        raise ProposalError("Tick the attestation to confirm it before signing.")
-    meaning = {Step.SUBMIT: "submitted", Step.AMEND: "amendment submitted", Step.RESUBMIT: "resubmitted"}[
-        step
-    ] + " as principal investigator"
-    content_sha256 = sha256_hex(snapshot)
-    signature = sign(content_sha256, meaning=meaning, password=password, printed_name=printed_name, actor=actor)
-    version = ProposalVersion(
-        proposal_id=proposal.id,
-        number=proposal.version_count + 1,
-        step=step.value,
-        snapshot=canonical_json(snapshot),
-        content_sha256=content_sha256,
-        signature=signature,
-        created_by_id=actor.id,
-    )
-    proposal.versions.append(version)  # keeps a loaded collection current within this transaction
-    proposal.version_count = version.number
-    if proposal.submitted_at is None:
-        proposal.submitted_at = utcnow()
-    change_state(proposal, step, actor=actor)
-    record(
-        "proposal_version.created",
-        actor=actor,
-        target=version,
-        data={
-            "proposal_id": proposal.id,
-            "number": version.number,
-            "content_sha256": content_sha256,
-            "attachments": [a["sha256"] for a in snapshot["attachments"]],
-        },
-    )
-    if criteria_sets is not None:
-        record_screenings(version, criteria_sets, actor=actor)
-        if proposal.state_enum is ProposalState.SUBMITTED:
-            change_state(proposal, Step.SCREEN, actor=None)
-    return version
+    """Sign and freeze the working copy as the next version (submission or amendment), screened under
+    `criteria_sets` when given. One event, `proposal.submit` or `proposal.amend`, names the version, the
+    signature and each screening."""
+    done = submit(proposal, actor=actor, password=password, printed_name=printed_name, attested=attested,
+                  criteria_sets=criteria_sets)
+    record(f"proposal.{done.step.value}", actor=actor, target=proposal, data=done.facts())
+    return done.version
 
 
 def withdraw_proposal(proposal: Proposal, *, reason: str, actor: User) -> None:
@@ -262,4 +185,5 @@ def withdraw_proposal(proposal: Proposal, *, reason: str, actor: User) -> None:
         raise ProposalError("Only the principal investigator can withdraw this proposal.")
     if not reason.strip():
         raise ProposalError("Say briefly why the proposal is withdrawn.")
-    change_state(proposal, Step.WITHDRAW, actor=actor, reason=reason.strip())
+    moved = change_state(proposal, Step.WITHDRAW)
+    record("proposal.withdraw", actor=actor, target=proposal, data={**moved, "reason": reason.strip()})

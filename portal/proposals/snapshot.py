@@ -26,3 +26,8 @@ def take_snapshot(proposal: Proposal) -> dict[str, Any]:
         ],
         "screening_answers": json.loads(proposal.screening_answers or "{}"),
     }
+
+
+def latest_snapshot(proposal: Proposal) -> dict[str, Any] | None:
+    """The snapshot of the newest signed version, if any."""
+    return json.loads(proposal.versions[-1].snapshot) if proposal.versions else None

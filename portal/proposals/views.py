@@ -28,12 +28,13 @@ from portal.proposals.forms import (
     WithdrawForm,
 )
 from portal.proposals.models import Proposal
-from portal.proposals.snapshot import take_snapshot
+from portal.proposals.snapshot import latest_snapshot, take_snapshot
 from portal.proposals.states import EDIT_STEPS, Step
 from portal.revisions import operations as revisions
 from portal.revisions.queries import open_request, requests_for
 from portal.screenings.queries import active_sets_for, screenings_for_version
-from portal.signatures.operations import SignatureRefused, record_refused_signature
+from portal.signatures.operations import record_refused_signature
+from portal.signatures.signing import SignatureRefused
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 
@@ -87,7 +88,7 @@ def create():  # noqa: ANN201
 def detail(proposal_id: int):  # noqa: ANN201
     proposal = load_proposal(proposal_id)
     working = take_snapshot(proposal)
-    latest = ops.latest_snapshot(proposal)
+    latest = latest_snapshot(proposal)
     criteria_sets = active_sets_for(proposal.institution_id)
     return render_template(
         "proposals/detail.html",

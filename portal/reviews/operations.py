@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 
@@ -14,20 +14,16 @@ from portal.committees.models import Committee
 from portal.conflicts.queries import reasons_for
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.proposals.lifecycle import change_state
 from portal.proposals.models import Proposal
-from portal.proposals.operations import change_state
 from portal.proposals.states import ProposalState, Step
 from portal.reviews.models import ACTIVE, DRAFT, SUBMITTED, WITHDRAWN, Assignment, Recommendation, Review
-from portal.reviews.rules import Advice, Assessment, CriterionItem, ReviewValues, submission_problems
+from portal.reviews.rules import Advice, Assessment, CriterionItem, ReviewValues, default_due_on, submission_problems
 from portal.routing.models import ProposalCommittee
 
 
 class AssignmentError(PortalError):
     """An assignment was refused; the message is for the user."""
-
-
-def default_due_on(committee: Committee) -> date:
-    return utcnow().date() + timedelta(days=committee.review_due_days)
 
 
 def assign_reviewer(
@@ -67,7 +63,7 @@ def assign_reviewer(
     if existing is not None:
         was = "is already assigned to" if existing.state == ACTIVE else "was withdrawn from"
         raise AssignmentError(f"{name} {was} version {version.number} for {committee.name}.")
-    due_on = due_on or default_due_on(committee)
+    due_on = due_on or default_due_on(today, committee.review_due_days)
     if due_on < today:
         raise AssignmentError("The due date cannot be in the past.")
     assignment = Assignment(
@@ -234,36 +230,6 @@ def complete_review(proposal: Proposal, *, actor: User) -> None:
             f"{len(waiting)} review{'s' if len(waiting) != 1 else ''} of version {latest.number} "
             f"{'are' if len(waiting) != 1 else 'is'} not submitted yet: {', '.join(waiting)}."
         )
-    change_state(proposal, Step.COMPLETE_REVIEW, actor=actor)
-
-
-def carry_forward_assignments(proposal: Proposal, *, actor: User | None) -> list[Assignment]:
-    """After a resubmission, ask the reviewers of the previous version to review the new one, with a new due
-    date; a reviewer who is no longer eligible (a conflict, no longer a member, access ended) is left out."""
-    new, previous = proposal.versions[-1], proposal.versions[-2]
-    today = utcnow().date()
-    carried = []
-    for old in [a for a in proposal.review_assignments if a.state == ACTIVE and a.version_id == previous.id]:
-        member = next((m for m in old.committee.members if m.user_id == old.reviewer_id), None)
-        if member is None or not member.active_on(today) or reasons_for(old.reviewer, proposal):
-            continue
-        assignment = Assignment(
-            proposal=proposal,  # keeps a loaded proposal.review_assignments current
-            committee_id=old.committee_id,
-            reviewer_id=old.reviewer_id,
-            version_id=new.id,
-            assigned_by_id=old.assigned_by_id,
-            due_on=default_due_on(old.committee),
-            state=ACTIVE,
-        )
-        db.session.add(assignment)
-        carried.append(assignment)
-    db.session.flush()
-    for assignment in carried:
-        record(
-            "assignment.carried_forward",
-            actor=actor,
-            target=assignment,
-            data={"proposal_id": proposal.id, "reviewer_id": assignment.reviewer_id, "version": new.number},
-        )
-    return carried
+    moved = change_state(proposal, Step.COMPLETE_REVIEW)
+    record("proposal.complete_review", actor=actor, target=proposal,
+           data={**moved, "version": latest.number, "reviews": len(current)})

@@ -1,13 +1,20 @@
-"""Ranking the members who could review a proposal. Pure: facts in, an ordered list out."""
+"""Ranking the members who could review a proposal, due dates, and what a submittable review needs. Pure: facts
+in, answers out."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 _WORD = re.compile(r"[a-z0-9]+")
 
+
+
+def default_due_on(today: date, review_due_days: int) -> date:
+    """When a review falls due unless whoever assigns it says otherwise: the committee's usual delay."""
+    return today + timedelta(days=review_due_days)
 
 def words(text: str) -> set[str]:
     """The lower-case words of a text, for matching expertise tags against a proposal."""

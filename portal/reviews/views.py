@@ -24,7 +24,7 @@ from portal.reviews.forms import AssignForm, WithdrawAssignmentForm
 from portal.reviews.models import ACTIVE, Assignment
 from portal.reviews.permissions import assignable_committees, can_assign
 from portal.reviews.queries import active_loads, assignments_for, routed_committees
-from portal.reviews.rules import Candidate, Suggestion, suggest, words
+from portal.reviews.rules import Candidate, Suggestion, default_due_on, suggest, words
 
 bp = Blueprint("reviews", __name__)
 
@@ -68,7 +68,7 @@ def _panel(
         current,
         suggest(candidates, loads, expertise_words, wanted),
         excluded,
-        ops.default_due_on(committee).isoformat(),
+        default_due_on(utcnow().date(), committee.review_due_days).isoformat(),
     )
 
 

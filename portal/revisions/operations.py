@@ -13,14 +13,15 @@ from portal.committees.models import Committee
 from portal.criteria.model import CriteriaSet
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.proposals.lifecycle import change_state
 from portal.proposals.models import Proposal, ProposalVersion
-from portal.proposals.operations import change_state, submit_proposal
 from portal.proposals.permissions import is_on_team
 from portal.proposals.states import ProposalState, Step
+from portal.proposals.submission import submit
+from portal.reviews.carry_forward import carried_facts, carry_forward_assignments
 from portal.reviews.models import Review
-from portal.reviews.operations import carry_forward_assignments
 from portal.revisions.models import RevisionItem, RevisionRequest
-from portal.revisions.queries import open_request, rounds_sent
+from portal.revisions.queries import open_request, round_limit_reached, rounds_sent
 
 MAX_ITEMS = 30
 ITEM_LIMIT = 5000
@@ -34,18 +35,6 @@ class RevisionError(PortalError):
 class ItemDraft:
     text: str
     source_review_id: int | None = None
-
-
-def round_limit_reached(proposal: Proposal, committee: Committee) -> str | None:
-    """Why the committee may not ask for another round, or None when it may."""
-    sent = rounds_sent(proposal.id, committee.id)
-    if sent >= committee.max_revision_rounds:
-        return (
-            f"{committee.name} allows at most {committee.max_revision_rounds} revision round"
-            f"{'s' if committee.max_revision_rounds != 1 else ''} and this proposal has had {sent}: "
-            "the committee must now decide on it."
-        )
-    return None
 
 
 def _clean(items: Sequence[ItemDraft], proposal: Proposal) -> list[ItemDraft]:
@@ -90,12 +79,13 @@ def send_revision_request(
         RevisionItem(position=n, text=d.text, source_review_id=d.source_review_id) for n, d in enumerate(cleaned, 1)
     ]
     db.session.add(request)
-    change_state(proposal, Step.REQUEST_REVISIONS, actor=actor)
+    moved = change_state(proposal, Step.REQUEST_REVISIONS)
     record(
         "revision_request.sent",
         actor=actor,
         target=request,
-        data={"proposal_id": proposal.id, "committee_id": committee.id, "round": request.round, "items": len(cleaned)},
+        data={"proposal_id": proposal.id, "committee_id": committee.id, "round": request.round, "items": len(cleaned),
+              "proposal": moved},
     )
     return request
 
@@ -138,16 +128,19 @@ def resubmit(
     criteria_sets: Sequence[CriteriaSet] | None,
 ) -> ProposalVersion:
     """Sign the revised proposal as a new version (screened again), close the request with it, and ask the
-    reviewers of the previous version to review the new one."""
+    reviewers of the previous version to review the new one. One event, `proposal.resubmit`, says all of it."""
     request = open_request(proposal.id)
     if request is not None and request.unanswered:
         numbers = ", ".join(str(item.position) for item in request.unanswered)
         raise RevisionError(f"Answer every item of the committee's request before resubmitting (item {numbers}).")
-    version = submit_proposal(
-        proposal, actor=actor, password=password, printed_name=printed_name, attested=attested,
-        criteria_sets=criteria_sets,
-    )
+    done = submit(proposal, actor=actor, password=password, printed_name=printed_name, attested=attested,
+                  criteria_sets=criteria_sets)
     if request is not None:
-        request.answered_version_id, request.answered_at = version.id, utcnow()
-    carry_forward_assignments(proposal, actor=None)
-    return version
+        request.answered_version_id, request.answered_at = done.version.id, utcnow()
+    carried = carry_forward_assignments(proposal)
+    record(f"proposal.{done.step.value}", actor=actor, target=proposal, data={
+        **done.facts(),
+        "revision_request_id": request.id if request is not None else None,
+        "carried_forward": carried_facts(carried),
+    })
+    return done.version

@@ -6,7 +6,9 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
+from portal.committees.models import Committee
 from portal.extensions import db
+from portal.proposals.models import Proposal
 from portal.revisions.models import RevisionItem, RevisionRequest
 
 
@@ -53,3 +55,15 @@ def requested_changes(proposal_ids: Iterable[int]) -> dict[int, list[str]]:
     for proposal_id, round_number, text in rows:
         found.setdefault(proposal_id, []).append(f"Round {round_number}: {text}")
     return found
+
+
+def round_limit_reached(proposal: Proposal, committee: Committee) -> str | None:
+    """Why the committee may not ask for another round, or None when it may."""
+    sent = rounds_sent(proposal.id, committee.id)
+    if sent >= committee.max_revision_rounds:
+        return (
+            f"{committee.name} allows at most {committee.max_revision_rounds} revision round"
+            f"{'s' if committee.max_revision_rounds != 1 else ''} and this proposal has had {sent}: "
+            "the committee must now decide on it."
+        )
+    return None

@@ -18,7 +18,7 @@ from portal.revisions import operations as ops
 from portal.revisions.forms import BLANK_ITEMS, AnswersForm, RevisionRequestForm, answers_from, item_drafts
 from portal.revisions.models import RevisionRequest
 from portal.revisions.permissions import can_answer_revisions, can_request_revisions
-from portal.revisions.queries import rounds_sent
+from portal.revisions.queries import round_limit_reached, rounds_sent
 
 bp = Blueprint("revisions", __name__)
 
@@ -50,7 +50,7 @@ def _render(
         drafts=drafts,
         blank=BLANK_ITEMS,
         form=form,
-        limit=ops.round_limit_reached(proposal, committee),
+        limit=round_limit_reached(proposal, committee),
         next_round=_rounds(proposal, committee) + 1,
     ), status
 

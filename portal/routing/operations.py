@@ -9,8 +9,8 @@ from portal.auth.models import User
 from portal.committees.models import Committee
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.proposals.lifecycle import change_state
 from portal.proposals.models import Proposal
-from portal.proposals.operations import change_state
 from portal.proposals.states import Step
 from portal.routing.models import ProposalCommittee
 
@@ -45,12 +45,13 @@ def triage_proposal(
         for c in chosen
     ]
     db.session.add_all(routes)
-    change_state(proposal, Step.TRIAGE, actor=actor, reason=reason or None)
+    moved = change_state(proposal, Step.TRIAGE)
     record(
         "proposal.triaged",
         actor=actor,
         target=proposal,
         data={
+            **moved,
             "version": version.number,
             "proposed": sorted(proposed_ids),
             "chosen": sorted(c.id for c in chosen),
@@ -66,4 +67,5 @@ def confirm_out_of_scope(proposal: Proposal, *, reason: str, actor: User) -> Non
     reason = " ".join(reason.split())
     if not reason:
         raise TriageError("Say why the proposal needs no committee review.")
-    change_state(proposal, Step.CONFIRM_OUT_OF_SCOPE, actor=actor, reason=reason)
+    moved = change_state(proposal, Step.CONFIRM_OUT_OF_SCOPE)
+    record("proposal.confirm_out_of_scope", actor=actor, target=proposal, data={**moved, "reason": reason})

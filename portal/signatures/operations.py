@@ -1,35 +1,10 @@
-"""Signing: the only place a Signature row is made."""
+"""The audited write of the signatures package: a refused signing attempt. Applying a signature is a building
+block of the operation that needs it (portal.signatures.signing), audited in that operation's one event."""
 
 from __future__ import annotations
 
 from portal.audit.operations import record
 from portal.auth.models import User
-from portal.auth.passwords import verify_password
-from portal.errors import PortalError
-from portal.extensions import db
-from portal.signatures.models import Signature
-
-
-class SignatureRefused(PortalError):
-    """The signer could not be confirmed; the message says what to correct."""
-
-
-def sign(content_sha256: str, *, meaning: str, password: str, printed_name: str, actor: User) -> Signature:
-    """Sign content by its hash after the signer re-enters their password."""
-    if not verify_password(actor.password_hash, password):
-        raise SignatureRefused("The password you entered is not correct. Nothing was signed.")
-    printed = " ".join(printed_name.split())
-    if printed.casefold() != " ".join(actor.name.split()).casefold():
-        raise SignatureRefused(f"Type your name exactly as it appears on your account: {actor.name}.")
-    signature = Signature(signer_id=actor.id, printed_name=actor.name, meaning=meaning, content_sha256=content_sha256)
-    db.session.add(signature)
-    record(
-        "signature.applied",
-        actor=actor,
-        target=signature,
-        data={"meaning": meaning, "content_sha256": content_sha256, "printed_name": actor.name},
-    )
-    return signature
 
 
 def record_refused_signature(meaning: str, reason: str, *, actor: User) -> None:

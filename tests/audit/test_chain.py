@@ -33,9 +33,7 @@ def test_operations_append_linked_events(app, factory):
         "user.created",
         "proposal.created",
         "attachment.uploaded",
-        "signature.applied",
         "proposal.submit",
-        "proposal_version.created",
     } <= actions
     assert verify_chain().intact
 

@@ -29,6 +29,10 @@ def awaiting_decision(w: World) -> None:
 
 @pytest.fixture
 def world(app, factory) -> World:  # noqa: ANN001
+    return make_decision_world(factory)
+
+
+def make_decision_world(factory) -> World:  # noqa: ANN001
     w = make_world(factory)
     w.member = factory.user(Role.REVIEWER, institution=w.institution, name="Sam Second")  # type: ignore[attr-defined]
     add_member(w.ire, w.member, role=MemberRole.MEMBER, actor=None)  # type: ignore[attr-defined]

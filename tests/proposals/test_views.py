@@ -17,8 +17,8 @@ from portal.errors import InvalidTransitionError
 from portal.extensions import db
 from portal.proposals import operations as ops
 from portal.proposals.fields import FIELDS
+from portal.proposals.lifecycle import change_state
 from portal.proposals.models import ExternalCollaborator, Proposal, ProposalMember
-from portal.proposals.operations import change_state
 from portal.proposals.states import Step
 from portal.signatures.models import Signature
 from tests.conftest import post
@@ -387,7 +387,7 @@ def test_wrong_password_signs_nothing_and_is_audited(app, factory):
     assert len(refused) == 1
     assert refused[0].actor_id == pi.id
     assert "not correct" in event_data(refused[0])["reason"]
-    assert events("signature.applied") == []
+    assert events("proposal.submit") == []
 
 
 def test_wrong_printed_name_signs_nothing(app, factory):
@@ -407,7 +407,7 @@ def test_missing_attestation_signs_nothing(app, factory):
     assert "Tick the attestation to confirm it before signing." in text(response)
     assert versions_of(proposal.id) == []
     assert reload(Proposal, proposal.id).state == "draft"
-    assert events("signature.applied") == []
+    assert events("proposal.submit") == []
 
 
 def test_incomplete_proposal_cannot_be_submitted(app, factory):
@@ -428,7 +428,7 @@ def test_incomplete_proposal_cannot_be_submitted(app, factory):
     assert "Attach at least one PDF document" in page
     assert versions_of(proposal.id) == []
     assert reload(Proposal, proposal.id).state == "draft"
-    assert events("signature.applied") == []
+    assert events("proposal.submit") == []
 
 
 def test_pi_signs_and_submits_version_1(app, factory):
@@ -474,13 +474,15 @@ def test_pi_signs_and_submits_version_1(app, factory):
     after = datetime.now(UTC).replace(tzinfo=None)
     assert before - timedelta(seconds=1) <= signature.signed_at <= after + timedelta(seconds=1)
 
-    applied = events("signature.applied")
-    assert len(applied) == 1
-    created = events("proposal_version.created")
-    assert event_data(created[0])["content_sha256"] == version.content_sha256
-    assert event_data(created[0])["attachments"] == [hashlib.sha256(content).hexdigest()]
-    assert event_data(events("proposal.submit")[0]) == {"from": "draft", "to": "submitted"}
-    assert event_data(events("proposal.screen")[0]) == {"from": "submitted", "to": "screened"}
+    # One event says all that the submission did: the version, its signature, the screenings (none here).
+    [submitted] = events("proposal.submit")
+    data = event_data(submitted)
+    assert (data["from"], data["through"], data["to"]) == ("draft", ["submitted"], "screened")
+    assert data["version"] == {"id": version.id, "number": 1, "content_sha256": version.content_sha256,
+                               "attachments": [hashlib.sha256(content).hexdigest()]}
+    assert data["signature"] == {"id": signature.id, "meaning": signature.meaning,
+                                 "content_sha256": version.content_sha256, "printed_name": "Grace Fictional"}
+    assert data["screenings"] == []
 
     page = text(client.get(f"/proposals/{proposal.id}/versions/1"))
     assert "Grace Fictional" in page
@@ -515,7 +517,7 @@ def test_preparer_edits_but_only_the_pi_submits(app, factory):
     assert response.status_code == 200
     assert "Only the principal investigator can sign and submit this proposal." in text(response)
     assert versions_of(proposal.id) == []
-    assert events("signature.applied") == []
+    assert events("proposal.submit") == []
     assert reload(Proposal, proposal.id).state == "draft"
 
     # The PI signs; the preparer is recorded on the team in the snapshot.
@@ -574,7 +576,7 @@ def test_submitting_someone_elses_proposal_is_404(app, factory):
     assert response.status_code == 404
     assert versions_of(proposal.id) == []
     assert reload(Proposal, proposal.id).state == "draft"
-    assert events("signature.applied") == []
+    assert events("proposal.submit") == []
 
 
 # --- amendments and differences ---------------------------------------------------------------------
@@ -713,7 +715,7 @@ def test_illegal_transition_is_refused_by_the_operation_layer(app, factory):
     proposal = factory.proposal(pi)
     before = len(events("proposal.decide"))
     with pytest.raises(InvalidTransitionError) as refusal:
-        change_state(proposal, Step.DECIDE, actor=pi)
+        change_state(proposal, Step.DECIDE)
     message = str(refusal.value)
     assert message.startswith("A proposal that is draft cannot be asked to decide.")
     assert "From here you can: submit, withdraw." in message

@@ -69,7 +69,7 @@ def test_with_no_active_sets_nothing_applies_and_the_version_has_no_screening(ap
     assert "Version 1 was submitted when no criteria sets applied, so it has no screening." in page
     assert len(versions_of(proposal.id)) == 1
     assert screenings_of(proposal) == []
-    assert events("screening.recorded") == []
+    assert event_data(events("proposal.submit")[0])["screenings"] == []
 
 
 # --- Branching -----------------------------------------------------------------------------------------------

@@ -78,11 +78,13 @@ def test_a_submission_is_screened_once_under_every_active_set(app, factory):
     mirror = _by_set(rows)[MIRROR]
     assert (mirror.outcome_id, mirror.severity, mirror.via_unsure) == ("no_mirror_life_concern", "none", False)
 
-    recorded = events("screening.recorded")
-    assert sorted(event_data(e)["set_id"] for e in recorded) == [MIRROR, DURC_2024]
-    assert {event_data(e)["set_digest"] for e in recorded} == {row.set_digest for row in rows}
-    screened = events("proposal.screen")
-    assert [(event_data(e)["from"], event_data(e)["to"]) for e in screened] == [("submitted", "screened")]
+    [submitted] = events("proposal.submit")  # the one event of the submission lists every screening
+    recorded = event_data(submitted)["screenings"]
+    assert sorted(s["set_id"] for s in recorded) == [MIRROR, DURC_2024]
+    assert {(s["id"], s["set_version"], s["set_digest"], s["outcome"]) for s in recorded} == {
+        (row.id, row.set_version, row.set_digest, row.outcome_id) for row in rows
+    }
+    assert (event_data(submitted)["through"], event_data(submitted)["to"]) == (["submitted"], "screened")
 
     assert "Screening of version 1, recorded when it was submitted and never recomputed." in page
     assert CAT1_TITLE in page
@@ -122,7 +124,7 @@ def test_an_amendment_gets_its_own_screenings_and_version_1_keeps_its_own(app, f
     assert sorted(second) == [MIRROR, DURC_2024]
     assert second[DURC_2024].outcome_id == "out_of_scope_pi_attested"
     assert reload(Proposal, proposal.id).state == "screened"
-    assert len(events("screening.recorded")) == 4
+    assert [len(event_data(e)["screenings"]) for e in events("proposal.amend")] == [2]
 
     assert "Screening of version 2" in page
     assert OUT_OF_SCOPE_TITLE in page
