@@ -58,6 +58,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
+    from portal.audit.views import bp as audit_bp
     from portal.auth import mfa_views, reset_views  # noqa: F401 - routes on auth.bp
     from portal.auth.views import bp as auth_bp
     from portal.committees.views import bp as committees_bp
@@ -77,7 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.screenings.views import bp as screenings_bp
 
     for blueprint in (home_bp, auth_bp, admin_bp, proposals_bp, screenings_bp, committees_bp, routing_bp, reviews_bp,
-                      revisions_bp, decisions_bp, meetings_bp, records_bp, jobs_bp):
+                      revisions_bp, decisions_bp, meetings_bp, records_bp, jobs_bp, audit_bp):
         app.register_blueprint(blueprint)
 
 

@@ -1,0 +1,69 @@
+"""The auditor's page, /audit: the chain's status, then the events of the admin's institution, filtered.
+
+For institution admins (portal.audit.permissions). Each page is a constant number of statements: the chain walk
+behind the status line (one streaming SELECT, so the page costs a full walk: fine for the log sizes of one
+institution's portal; `flask audit verify` is the tool for a very long chain), and one SELECT for the events.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+
+from portal.audit.anchors import anchor_folder, read_anchors
+from portal.audit.permissions import can_read_audit
+from portal.audit.queries import EventFilter, event_page
+from portal.audit.verify import ChainStatus, verify_chain
+from portal.errors import PortalError
+
+bp = Blueprint("audit", __name__)
+TEXT_LIMIT = 100
+
+
+def _date(args: MultiDict, name: str, problems: list[str]) -> date | None:
+    value = args.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        problems.append(f"“{value[:TEXT_LIMIT]}” is not a date: write it as YYYY-MM-DD.")
+        return None
+
+
+def _filter(args: MultiDict) -> tuple[EventFilter, list[str]]:
+    problems: list[str] = []
+    text = {name: args.get(name, "").strip()[:TEXT_LIMIT] for name in ("action", "actor", "target_type", "target_id")}
+    wanted = EventFilter(**text, since=_date(args, "since", problems), until=_date(args, "until", problems))
+    return wanted, problems
+
+
+def _before(args: MultiDict) -> int | None:
+    value = args.get("before", "")
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+def _chain_status() -> tuple[ChainStatus, str | None]:
+    """The chain with its anchors; when the anchors cannot be read (no public key) the chain alone, and why."""
+    try:
+        return verify_chain(read_anchors(anchor_folder())), None
+    except PortalError as problem:
+        return verify_chain(), f"The anchors could not be checked: {problem}"
+
+
+@bp.route("/audit")
+@login_required
+def events():  # noqa: ANN201
+    if not can_read_audit(current_user):
+        abort(404)
+    wanted, problems = _filter(request.args)
+    page = event_page(current_user, wanted, _before(request.args))
+    status, anchor_problem = _chain_status()
+    links = {k: v for k, v in request.args.items() if k != "before" and k in EventFilter.__dataclass_fields__}
+    return render_template(
+        "audit/events.html", page=page, wanted=wanted, problems=problems, status=status,
+        anchor_problem=anchor_problem, links=links,
+    ), 400 if problems else 200
