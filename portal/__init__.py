@@ -19,6 +19,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         static_folder="static",
     )
     load_config(app, overrides)
+    from portal.auth.sessions import UnitOfWorkSessionInterface
+
+    app.session_interface = UnitOfWorkSessionInterface()
     _init_extensions(app)
     from portal.screenings.registry import init_criteria
 

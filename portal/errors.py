@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import Flask, Response, make_response, render_template, request
+from flask import Flask, Response, g, make_response, render_template, request
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -72,6 +72,7 @@ def register_error_pages(app: Flask) -> None:
         from portal.extensions import db
 
         db.session.rollback()
+        g.unit_of_work_failed = True  # the session cookie keeps nothing of this request either
         if "locked" in str(error.orig).lower():
             response = _page(503, "Another change is being saved. Please try again in a moment; nothing was lost.")
             response.headers["Retry-After"] = "2"
@@ -83,6 +84,7 @@ def register_error_pages(app: Flask) -> None:
         from portal.extensions import db
 
         db.session.rollback()
+        g.unit_of_work_failed = True  # the session cookie keeps nothing of this request either
         incident = secrets.token_hex(6)
         log.exception("incident %s on %s %s", incident, request.method, request.path)
         return _page(500, None, incident=incident)

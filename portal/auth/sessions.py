@@ -11,7 +11,8 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -29,6 +30,17 @@ EXPIRED_MESSAGES = {
     "idle": "You were signed out after {minutes} minutes without activity. Sign in again to continue.",
     "absolute": "Your session reached its {hours}-hour limit. Sign in again to continue.",
 }
+
+
+class UnitOfWorkSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, except that a response whose unit of work failed (the 500 and 503 pages set
+    `g.unit_of_work_failed`) carries no change to the session: the database rolled back, so must the cookie. A
+    sign-in whose commit failed must not sign the browser in; the browser keeps the cookie it came with."""
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if g.get("unit_of_work_failed"):
+            return
+        super().save_session(app, session, response)
 
 
 def now_seconds() -> int:

@@ -81,6 +81,9 @@ def _judgments(sets: Sequence[SetFacts], draft: DecisionDraft) -> list[dict]:
 
 
 def _check_kind(proposal: Proposal, kind: str, supersedes: Decision | None) -> None:
+    # Two people deciding at once: on PostgreSQL the second waits on this row lock, then reads the proposal and
+    # the first decision as committed (SQLite's BEGIN IMMEDIATE already serialises whole write requests).
+    db.session.refresh(proposal, with_for_update=True)
     if pending_decision(proposal.id) is not None:
         raise DecisionError("A decision on this proposal is waiting for signatures: it must be signed first.")
     if kind in ("committee", "administrative"):
