@@ -33,15 +33,15 @@ lint: $(STAMP)
 
 test-sqlite: $(STAMP)
 	@echo "=== test suite on SQLite ==="
-	PORTAL_TEST_DB=sqlite $(BIN)/python -m pytest -m "not browser" -n 2 $(PYTEST_ARGS)
+	PORTAL_TEST_DB=sqlite $(BIN)/python -m pytest -m "not browser and not slow" -n 2 $(PYTEST_ARGS)
 
 test-browser: $(STAMP)
 	@echo "=== browser journeys in Debian's Chromium (SQLite) ==="
-	PORTAL_TEST_DB=sqlite $(BIN)/python -m pytest -m browser -v $(PYTEST_ARGS)
+	PORTAL_TEST_DB=sqlite $(BIN)/python -m pytest -m "browser and not slow" -v $(PYTEST_ARGS)
 
 test-postgresql: $(STAMP)
 	@echo "=== test suite on PostgreSQL ==="
-	PORTAL_TEST_DB=postgresql $(BIN)/python -m pytest -m "not browser" -n 2 $(PYTEST_ARGS)
+	PORTAL_TEST_DB=postgresql $(BIN)/python -m pytest -m "not browser and not slow" -n 2 $(PYTEST_ARGS)
 
 ## make bench: the screening engine against hand-written rules (10,000 proposals), then decision-record PDFs
 ## (one record against plain WeasyPrint; 200 records on 2 processes against 1); writes bench/results.json
