@@ -158,9 +158,14 @@ def test_two_transactions_saving_the_same_copy_at_once_never_overwrite(app, worl
 def test_a_conflict_declared_while_the_form_is_open_takes_effect_on_the_next_request(app, world, assigned):
     mine, _ = assigned
     client = client_for(app, world.reviewer)
-    assert client.get(_url(mine)).status_code == 200
+    opened = client.get(_url(mine))
+    assert opened.status_code == 200
+    assert world.proposal.title in opened.get_data(as_text=True)  # so its absence below means something
     declare_conflict(world.proposal, world.reviewer, reason="Advised the PI's student", actor=world.reviewer)
     db.session.commit()
+    reopened = client.get(_url(mine))
+    assert reopened.status_code == 404
+    assert world.proposal.title not in reopened.get_data(as_text=True)
     response = post(client, _url(mine), {**complete_form(items_of(mine)), "lock_version": ""})
     assert response.status_code == 404
     assert _review(mine) is None
