@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from portal.audit.anchors import anchor_folder, read_anchors, write_anchor
+from portal.audit.bindings import RULE, verify_signature_bindings
 from portal.audit.verify import ChainStatus, verify_chain
 from portal.errors import PortalError
 
@@ -43,9 +44,11 @@ def _checked(folder: Path | None) -> tuple[Path, ChainStatus]:
 @audit_cli.command("verify")
 @ANCHORS_OPTION
 def verify_command(folder: Path | None) -> None:
-    """Recompute the chain from genesis and check every anchor; exit 1 naming the first bad event."""
+    """Recompute the chain from genesis, check every anchor and every signature's binding to what it signed;
+    exit 1 naming the first bad event or every broken signature."""
     folder, status = _checked(folder)
     click.echo(f"Audit chain intact: {status.count} events verified; head {status.head_hash}.")
+    _check_bindings()
     if status.anchored_seq is None:
         click.echo(f"No anchors in {folder}: run `flask audit checkpoint` to anchor the head outside the database.")
         return
@@ -53,6 +56,16 @@ def verify_command(folder: Path | None) -> None:
         f"{status.anchors} anchors checked; the newest vouches for event {status.anchored_seq} "
         f"({status.count - status.anchored_seq} events after it are not anchored yet)."
     )
+
+
+def _check_bindings() -> None:
+    problems = verify_signature_bindings()
+    for problem in problems:
+        click.echo(f"Signature binding BROKEN: {problem.describe()}.", err=True)
+    if problems:
+        click.echo(f"{len(problems)} signatures fail the rule ({RULE}).", err=True)
+        raise SystemExit(1)
+    click.echo("Every signature still matches what it signed and the hash the chain recorded.")
 
 
 @audit_cli.command("checkpoint")

@@ -13,6 +13,7 @@ from portal.auth.models import User
 from portal.clock import utcnow
 from portal.committees.models import Committee
 from portal.decisions import permissions as can
+from portal.decisions.content import signed_content
 from portal.decisions.models import FINAL, Condition, Decision, DecisionSignature, RegulatoryClock
 from portal.decisions.queries import pending_decision, superseded_ids
 from portal.decisions.rules import (
@@ -115,34 +116,17 @@ def make_decision(
     if problems:
         raise DecisionIncomplete(problems)
     determinations, judgments = _determinations(sets, draft), _judgments(sets, draft)
-    conditions = [
-        {"description": c.description.strip()[:5000], "owner": c.owner, "due_on": c.due_on.isoformat()}
-        for c in draft.conditions
-    ]
-    content = {
-        "proposal_id": proposal.id,
-        "version_sha256": proposal.versions[-1].content_sha256,
-        "committee_id": committee.id if committee else None,
-        "kind": kind,
-        "outcome": draft.outcome,
-        "rationale": draft.rationale.strip(),
-        "determinations": determinations,
-        "judgments": judgments,
-        "conditions": conditions,
-        "meeting_item_id": meeting_item_id,
-        "supersedes_id": supersedes.id if supersedes else None,
-    }
+    version = proposal.versions[-1]
     decision = Decision(
         proposal_id=proposal.id,
-        version_id=proposal.versions[-1].id,
+        version_id=version.id,
         committee_id=committee.id if committee else None,
         meeting_item_id=meeting_item_id,
         kind=kind,
         outcome=draft.outcome,
-        rationale=content["rationale"],
+        rationale=draft.rationale.strip(),
         determinations=canonical_json(determinations),
         judgments=canonical_json(judgments),
-        content_sha256=sha256_hex(content),
         required_signatures=signatures_required(d for _, d in chosen(sets, draft)),
         supersedes_id=supersedes.id if supersedes else None,
         created_by_id=actor.id,
@@ -152,6 +136,8 @@ def make_decision(
                   due_on=c.due_on)
         for n, c in enumerate(draft.conditions, 1)
     ]
+    # The hash every signer signs, over the row as stored: `flask audit verify` rebuilds it the same way.
+    decision.content_sha256 = sha256_hex(signed_content(decision, version_sha256=version.content_sha256))
     db.session.add(decision)
     record(
         "decision.made",
