@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import time
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
 
+from portal.audit.models import AuditEvent
 from portal.auth.redirects import safe_next
 from portal.auth.roles import Role
 from portal.auth.views import THROTTLE_MESSAGE
+from portal.extensions import db
 from tests.auth.helpers import event_data, events, is_signed_in, text, without_tokens
 from tests.conftest import csrf_token, post, sign_in
 from tests.factories import PASSWORD
@@ -272,6 +280,11 @@ def sign_in_with_next(client, email: str, target: str):  # noqa: ANN001, ANN201
         "javascript:alert(1)",
         "/\t/evil.example",
         " //evil.example",
+        "////evil.example",
+        "%2F%2Fevil.example",
+        "\t//evil.example",
+        "https:evil.example",
+        "http://localhost.evil.example",
     ],
 )
 def test_next_cannot_leave_the_site(client, factory, target):
@@ -336,6 +349,11 @@ def test_a_protected_page_sends_you_back_after_signing_in(client, factory):
         ("/\r\nSet-Cookie: x=1", "/home"),
         ("/\x00/evil.example", "/home"),
         ("/\x7f/evil.example", "/home"),
+        ("////evil.example", "/home"),
+        ("%2F%2Fevil.example", "/home"),
+        ("\t//evil.example", "/home"),
+        ("https:evil.example", "/home"),
+        ("http://localhost.evil.example", "/home"),
     ],
 )
 def test_safe_next(target, expected):
@@ -344,3 +362,73 @@ def test_safe_next(target, expected):
 
 def test_safe_next_default_is_the_root():
     assert safe_next("//evil.example") == "/"
+
+
+# Pieces that make redirect tricks (plan §2.8), so Hypothesis meets them far more often than plain text would.
+REDIRECT_PIECES = st.sampled_from(["/", "//", "\\", "\\\\", ":", "http:", "https://", "evil.example", "%2F", "@",
+                                   "\t", "\n", "\x00", " ", ".", "?", "#", "javascript:", "localhost"])
+NEXT_CANDIDATES = st.one_of(st.text(), st.lists(REDIRECT_PIECES | st.text(max_size=3), max_size=8).map("".join))
+
+
+@given(NEXT_CANDIDATES)
+@settings(max_examples=500, deadline=None)
+def test_safe_next_only_ever_gives_a_path_on_this_site(target):
+    default = "/the-default"
+    result = safe_next(target, default)
+
+    if result == default:
+        return
+    # Browsers read a backslash as a slash; the sanitizer hands back the path in that form.
+    assert result == target.replace("\\", "/"), "the sanitizer keeps a safe target, or drops it"
+    assert result.startswith("/") and not result.startswith("//")
+    parts = urlsplit(result)
+    assert parts.scheme == "" and parts.netloc == ""
+    assert not any(ord(ch) < 32 or ord(ch) == 127 for ch in result)
+
+
+def test_sign_out_ignores_a_next_that_leaves_the_site(factory, signed_in_client):
+    browser = signed_in_client(factory.user())
+
+    response = post(browser, "/sign-out?" + urlencode({"next": "//evil.example"}))
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/sign-in"
+    assert not is_signed_in(browser)
+
+
+# --- brute force hygiene (check 18) -----------------------------------------------------------------
+
+
+def test_an_attempted_password_is_never_recorded_or_logged(client, factory, caplog):
+    user = factory.user()
+    attempted = "Distinctive-Guess-7Q4Z-never-stored"
+    caplog.set_level(logging.DEBUG)  # every logger, at its most talkative
+
+    statuses = [sign_in(client, user.email, attempted).status_code for _ in range(20)]
+
+    assert 429 in statuses, "twenty bad attempts must reach the throttle"
+    failed = events("user.sign_in_failed")
+    assert failed, "the failures themselves are recorded"
+    every_event = db.session.scalars(select(AuditEvent)).all()
+    assert every_event
+    for event in every_event:
+        assert attempted not in json.dumps([event.action, event.actor_name, event.target_id, event.data])
+    assert caplog.records, "the throttle logs its refusals, so the capture is live"
+    assert attempted not in caplog.text
+
+
+@pytest.mark.parametrize("app_config", [{"LOGIN_THROTTLE": "3 per 2 seconds"}])
+def test_the_throttle_lifts_after_its_window(client, factory):
+    # A 2-second window, not 1: on a shared, busy machine the four attempts must fall inside one window.
+    user = factory.user()
+
+    statuses = [sign_in(client, user.email, f"wrong password number {n}").status_code for n in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert sign_in(client, user.email, PASSWORD).status_code == 429, "while locked even the right password waits"
+
+    time.sleep(2.1)
+
+    response = sign_in(client, user.email, PASSWORD)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/dashboard"
+    assert is_signed_in(client)
