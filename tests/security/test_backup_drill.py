@@ -46,9 +46,12 @@ def _cli(app: Flask, *args: str, **kwargs: object):  # noqa: ANN202
         return app.test_cli_runner().invoke(args=list(args), **kwargs)
 
 
-def _seeded_backup(app: Flask, tmp_path: Path) -> tuple[Path, dict]:
+def _seeded_backup(app: Flask, tmp_path: Path, *, checkpoint: bool = False) -> tuple[Path, dict]:
     seed_demo()
     db.session.commit()
+    if checkpoint:  # the head signed into a file outside the database, as before every backup
+        anchored = _cli(app, "audit", "checkpoint")
+        assert anchored.exit_code == 0 and "Anchored event" in anchored.output, anchored.output
     backup = tmp_path / ("portal.sqlite3" if BACKEND == "sqlite" else "portal.dump")
     made = _cli(app, "backup", "create", "--out", str(backup))
     assert made.exit_code == 0, made.output
@@ -66,8 +69,17 @@ def _keep_writing(app: Flask) -> None:
     db.session.commit()
 
 
+def _anchored_elsewhere(app: Flask, fresh_app: Flask, folder: Path) -> None:
+    """Anchors and the signing keys live off the database server: the restored portal is given the same ones."""
+    app.config["AUDIT_ANCHOR_DIR"] = fresh_app.config["AUDIT_ANCHOR_DIR"] = str(folder)
+    for key in ("RECORDS_PRIVATE_KEY", "RECORDS_PUBLIC_KEY"):
+        fresh_app.config[key] = app.config[key]
+
+
 def test_backup_keep_writing_restore_into_a_fresh_database_verifies(app, tmp_path, fresh_app):
-    backup, manifest = _seeded_backup(app, tmp_path)
+    _anchored_elsewhere(app, fresh_app, tmp_path / "anchors")
+    backup, manifest = _seeded_backup(app, tmp_path, checkpoint=True)
+    anchored = manifest["audit_head"]["seq"]  # the checkpoint wrote no event: the anchor vouches for the backup's head
     assert manifest["tables"]["proposals"]["rows"] == 13
     assert manifest["audit_head"]["seq"] > 100
     assert oct(backup.stat().st_mode & 0o777) == oct(0o600)
@@ -82,6 +94,7 @@ def test_backup_keep_writing_restore_into_a_fresh_database_verifies(app, tmp_pat
     assert "every table matches its manifest" in restored.output
     verified = _cli(fresh_app, "audit", "verify")
     assert verified.exit_code == 0, verified.output
+    assert "1 anchors checked" in verified.output and f"vouches for event {anchored} " in verified.output
 
     with fresh_app.app_context(), db.engine.connect() as connection:
         after = build_manifest(connection)
