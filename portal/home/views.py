@@ -36,7 +36,7 @@ def dashboard():  # noqa: ANN201
     if user.has_role(*INSTITUTION_READERS):
         context["queue"] = queries.institution_queue(user)
     if user.has_role(Role.COORDINATOR, Role.GOVERNANCE, Role.CHAIR):
-        context["state_counts"] = queries.institution_state_counts(user.institution_id)
+        context["state_counts"] = queries.institution_state_counts(user)
     if user.has_role(Role.REVIEWER, Role.CHAIR):
         context["my_assignments"] = my_assignments(user)
     if user.has_role(Role.REVIEWER, Role.CHAIR, Role.COORDINATOR):

@@ -77,11 +77,16 @@ def institution_queue(user: User, limit: int = 50) -> list[Proposal]:
     return list(db.session.scalars(stmt))
 
 
-def institution_state_counts(institution_id: int) -> dict[str, int]:
-    """Aggregate counts of submitted proposals by state; no proposal content is revealed."""
+def institution_state_counts(user: User) -> dict[str, int]:
+    """Aggregate counts of the submitted proposals of the user's institution by state. Proposals the user is
+    conflicted with are left out (their state is theirs to withhold), except the user's own."""
     stmt = (
         select(Proposal.state, func.count())
-        .where(Proposal.institution_id == institution_id, Proposal.state != ProposalState.DRAFT.value)
+        .where(
+            Proposal.institution_id == user.institution_id,
+            Proposal.state != ProposalState.DRAFT.value,
+            or_(_on_team_clause(user), not_conflicted_clause(user)),
+        )
         .group_by(Proposal.state)
     )
     return dict(db.session.execute(stmt).all())

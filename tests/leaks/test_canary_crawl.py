@@ -1,21 +1,35 @@
 """The leak oracle (security-test-plan.md §4 and check 3): every object carries a unique canary string; every
 GET route the application has is crawled, with every id there is, as a conflicted chair, a conflicted
-coordinator, a reviewer who declared a conflict after reviewing, and the proposal's investigators. No hidden
+coordinator, a reviewer who declared a conflict after reviewing, and the proposal's investigators. Each response is
+read as a person would read it (the text of a PDF and its embedded record.json, every member of a ZIP). No hidden
 canary may appear in any response, and no response may be a 500. Positive controls show the crawl reaches
-content that each of them may see."""
+content that each of them may see. The counts on the dashboard, the triage queue and committee pages equal a
+recount by the access policy."""
 
 from __future__ import annotations
 
+import io
 import itertools
+import re
+import shutil
+import subprocess
+import zipfile
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 from flask import Flask, url_for
+from pypdf.errors import PdfReadError
 from sqlalchemy import select, text
 
 from portal.auth.models import User
+from portal.auth.roles import Role
 from portal.extensions import db
-from tests.leaks.world import LeakWorld, build_leak_world
+from portal.records.render import rendering_unavailable_reason
+from tests.databases import IN_CI
+from tests.leaks.world import MEETING_CANARIES, ONE_TIME_REVIEWER, LeakWorld, build_leak_world
+from tests.records.conftest import embedded_files, pdf_text
 from tests.reviews.conftest import client_for
 
 # Route arguments and where their values come from; a new argument must be added here, so no route is skipped.
@@ -59,20 +73,62 @@ def crawl_urls(app: Flask) -> Iterator[str]:
                 yield f"{url}?a=1&b=2"
 
 
-def _crawl(app: Flask, user: User, hidden: set[str]) -> tuple[int, str]:
-    """Fetch every URL as the user; returns how many were fetched and every body joined (for the controls)."""
+def _pdftotext() -> str:
+    path = shutil.which("pdftotext")
+    if path is None:
+        reason = "pdftotext (poppler-utils) is needed to read the PDFs the crawl meets"
+        pytest.fail(reason) if IN_CI else pytest.skip(reason)
+    return path
+
+
+def _pdf_readable(pdf: bytes) -> str:
+    """A PDF's text (its streams are compressed) and its embedded files (record.json), beside its raw bytes."""
+    parts = [pdf.decode("utf-8", errors="replace")]
+    try:
+        parts.append(pdf_text(_pdftotext(), pdf))
+        parts += [data.decode("utf-8", errors="replace") for files in embedded_files(pdf).values() for data in files]
+    except (subprocess.CalledProcessError, PdfReadError):
+        pass  # not a readable PDF (a test upload): its raw bytes are all there is to read
+    return "\n".join(parts)
+
+
+def _zip_readable(archive: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(archive)) as members:
+        return "\n".join(
+            _pdf_readable(members.read(name)) if name.endswith(".pdf")
+            else members.read(name).decode("utf-8", errors="replace")
+            for name in members.namelist()
+        )
+
+
+READERS = {"application/pdf": _pdf_readable, "application/zip": _zip_readable}
+
+
+@dataclass
+class Crawl:
+    fetched: int
+    seen: str  # every response as a person reads it, joined (for the positive controls)
+    in_files: dict[str, str]  # what was read inside PDF and ZIP responses, by media type
+
+
+def _crawl(app: Flask, user: User, hidden: set[str]) -> Crawl:
+    """Fetch every URL as the user, read each response as a person would (PDF and ZIP decoded), and fail on any
+    hidden canary or any 500."""
     client = client_for(app, user)
-    bodies, fetched = [], 0
+    bodies: list[str] = []
+    in_files: dict[str, str] = {}
     for url in crawl_urls(app):
         response = client.get(url)
-        fetched += 1
         assert response.status_code < 500, f"{url} as {user.name}: {response.status_code}"
-        body = response.get_data().decode("utf-8", errors="replace")  # attachments are PDFs
+        reader = READERS.get(response.mimetype)
+        body = reader(response.get_data()) if reader else response.get_data().decode("utf-8", errors="replace")
         response.close()
         leaked = sorted(c for c in hidden if c in body)
         assert not leaked, f"{url} as {user.name} ({response.status_code}) shows {leaked}"
         bodies.append(body)
-    return fetched, "\n".join(bodies)
+        if reader:
+            in_files[response.mimetype] = in_files.get(response.mimetype, "") + body
+    return Crawl(len(bodies), "\n".join(bodies), in_files)
 
 
 @pytest.fixture
@@ -83,24 +139,35 @@ def leak_world(app: Flask, factory) -> LeakWorld:  # noqa: ANN001
 def test_conflicted_people_see_nothing_of_the_proposal_anywhere(app, leak_world):
     w = leak_world
     for person in (w.chair, w.coordinator, w.recused_reviewer):
-        fetched, seen = _crawl(app, person, w.hidden_from_conflicted)
-        assert fetched > 40
-        assert w.control_for_committee in seen, f"{person.name} should still see the other proposal's review"
-        assert w.control_for_meeting in seen, f"{person.name} should still see the other item of the meeting"
+        crawl = _crawl(app, person, w.hidden_from_conflicted)
+        assert crawl.fetched > 40
+        assert w.control_for_committee in crawl.seen, f"{person.name} should still see the other proposal's review"
+        assert w.control_for_meeting in crawl.seen, f"{person.name} should still see the other item of the meeting"
 
 
 def test_the_canaries_are_there_for_those_who_may_see_them(app, leak_world):
-    """The oracle's own check: the deputy, who ran the meeting's conflicted item, finds every meeting canary."""
-    _fetched, seen = _crawl(app, leak_world.deputy, set())
-    from tests.leaks.world import MEETING_CANARIES
+    """The oracle's own check: the deputy, who ran the meeting's conflicted item and sits on P's committee, finds
+    every meeting canary and the name of P's one-time reviewer."""
+    seen = _crawl(app, leak_world.deputy, set()).seen
 
     assert {c for c in MEETING_CANARIES if c in seen} == MEETING_CANARIES
+    assert ONE_TIME_REVIEWER in seen
+
+
+def test_the_crawl_reads_inside_the_pdf_and_the_zip(app, leak_world):
+    """The deputy's signed record (record.pdf) and their export job's ZIP are read as text: the decision's
+    canary, printed only inside compressed streams, is found in both."""
+    if reason := rendering_unavailable_reason():
+        pytest.fail(reason) if IN_CI else pytest.skip(reason)
+    in_files = _crawl(app, leak_world.deputy, set()).in_files
+    assert "LK-R-DECISION" in in_files.get("application/pdf", ""), "record.pdf was not read"
+    assert "LK-R-DECISION" in in_files.get("application/zip", ""), "the export ZIP was not read"
 
 
 def test_investigators_see_only_what_was_released_to_them(app, leak_world):
     w = leak_world
     for person in (w.pi, w.co_investigator):
-        _fetched, seen = _crawl(app, person, w.hidden_from_investigators)
+        seen = _crawl(app, person, w.hidden_from_investigators).seen
         assert w.released in seen, f"{person.name} should read the revision request"
 
 
@@ -113,3 +180,54 @@ def test_the_crawl_covers_every_get_route(app, leak_world):
         crawled.add(adapter.match(url.split("?")[0], return_rule=True)[0].rule)
     assert crawled == rules
     assert db.session.scalar(select(User.id).limit(1)) is not None
+
+
+def _state_counts(page: str) -> Counter[str]:
+    """The dashboard's 'Portfolio at a glance': state label -> count."""
+    return Counter({label: int(n) for label, n in re.findall(r"<dt>([^<]+)</dt><dd>(\d+)</dd>", page)})
+
+
+def _rows(page: str, section: str | None = None) -> int:
+    """How many rows the tables of a page, or of one of its sections, list (header rows are not counted)."""
+    if section is not None:
+        match = re.search(rf'<section[^>]*aria-labelledby="{section}".*?</section>', page, re.S)
+        page = match.group(0) if match else ""
+    return sum(body.count("<tr>") for body in re.findall(r"<tbody>(.*?)</tbody>", page, re.S))
+
+
+def test_counts_equal_a_recount_by_the_access_policy(app, leak_world, factory):
+    """Every count a conflicted person reads on the dashboard, the triage queue and a committee's page equals the
+    number of objects the access policy lets them see; a proposal they are conflicted with is in none of them.
+    Two more proposals wait for triage, one of them conflicted, so the queue has something to withhold."""
+    from portal.committees.models import Committee
+    from portal.conflicts.operations import declare_conflict
+    from portal.proposals.models import Proposal
+    from portal.proposals.permissions import can_view_proposal
+    from portal.proposals.states import ProposalState
+    from portal.routing.permissions import can_triage
+    from tests.routing.test_triage import REFERRED, _screened
+
+    w = leak_world
+    institution = w.chair.institution
+    hidden = _screened(factory, institution, REFERRED, title="Waiting for triage LK-S-HIDDEN")
+    _screened(factory, institution, REFERRED, title="Waiting for triage LK-S-SHOWN")
+    for person in (w.chair, w.coordinator, w.recused_reviewer):
+        declare_conflict(hidden, person, reason="Same research group", actor=hidden.pi)
+    db.session.commit()
+    proposals = list(db.session.scalars(select(Proposal).where(Proposal.institution_id == institution.id)))
+    committees = list(db.session.scalars(select(Committee).where(Committee.institution_id == institution.id)))
+    for person in (w.chair, w.coordinator, w.recused_reviewer):
+        client = client_for(app, person)
+        visible = [p for p in proposals if p.state != ProposalState.DRAFT.value and can_view_proposal(person, p)]
+        dashboard = client.get("/dashboard").get_data(as_text=True)
+        if person.has_role(Role.CHAIR, Role.COORDINATOR):
+            assert _state_counts(dashboard) == Counter(p.state_enum.label for p in visible), person.name
+            assert _rows(dashboard, "queue") == len(visible), person.name
+        triage = client.get("/triage")
+        if triage.status_code == 200:
+            assert _rows(triage.get_data(as_text=True)) == sum(can_triage(person, p) for p in proposals) >= 1
+        for committee in committees:
+            page = client.get(f"/committees/{committee.id}")
+            if page.status_code == 200:
+                shown = re.search(r"· (\d+) members?</p>", page.get_data(as_text=True))
+                assert shown and int(shown.group(1)) == len(committee.members), (person.name, committee.name)

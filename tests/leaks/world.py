@@ -17,7 +17,7 @@ from portal.auth.models import User
 from portal.auth.roles import Role
 from portal.clock import utcnow
 from portal.committees.kinds import MemberRole
-from portal.committees.operations import add_member, set_deputy
+from portal.committees.operations import add_member, remove_member, set_deputy
 from portal.conflicts.operations import declare_conflict
 from portal.decisions.export import export_records
 from portal.decisions.operations import make_decision, sign_decision
@@ -37,6 +37,7 @@ from tests.reviews.conftest import World, complete_values, items_of, make_world
 
 REVIEW_CANARIES = ("LK-RATIONALE", "LK-COMMITTEE", "LK-UNRELEASED", "LK-DRAFT")
 # Proposal R's item at the meeting: its title, review, notes, and its one vote pattern (Q's votes are all "for").
+ONE_TIME_REVIEWER = "LK-RN-P"  # the name of a reviewer of P only
 MEETING_CANARIES = {"LK-RTITLE", "LK-R-RATIONALE", "LK-R-NOTES", "against 1, abstain 1", "LK-R-DECISION"}
 
 
@@ -113,6 +114,17 @@ def _decide(r, w: World, deputy: User, item_id: int) -> None:  # noqa: ANN001
     runner.run(current_app._get_current_object(), job_id, export_records)  # the deputy's export job
 
 
+def _one_time_reviewer(w: World, factory, p, texts: dict[str, str]) -> None:  # noqa: ANN001
+    """A member reviews P and then leaves the committee: member lists and assignment forms no longer name them,
+    so their name appears only where P's reviewers are shown (a reviewer identity that conflicted people lack)."""
+    person = factory.user(Role.REVIEWER, institution=w.institution, name=f"Reviewer {ONE_TIME_REVIEWER}")
+    membership = add_member(w.ire, person, role=MemberRole.MEMBER, actor=None)
+    db.session.commit()
+    _review(w, p, person, **texts)
+    remove_member(w.ire, membership, actor=w.coordinator)
+    db.session.commit()
+
+
 def build_leak_world(factory) -> LeakWorld:  # noqa: ANN001
     w = make_world(factory)
     p = w.proposal
@@ -127,6 +139,7 @@ def build_leak_world(factory) -> LeakWorld:  # noqa: ANN001
     texts = {"rationale": "LK-RATIONALE", "committee_comment": "LK-COMMITTEE", "investigator_comment": "LK-UNRELEASED"}
     _review(w, p, rn1, **texts)
     _review(w, p, rn2, **texts)
+    _one_time_reviewer(w, factory, p, texts)
     request = send_revision_request(p, w.ire, [ItemDraft("Please clarify LK-RELEASED")], confirmed=True, actor=w.chair)
     db.session.commit()
     pi = p.pi
@@ -151,7 +164,7 @@ def build_leak_world(factory) -> LeakWorld:  # noqa: ANN001
     declare_conflict(p, rn2, reason="Collaborating on a grant LK-REASON", actor=rn2)
     db.session.commit()
     deputy = _meeting(w, factory, q, r, rn1, rn2)
-    proposal_canaries = {"LK-PTITLE", "LK-SITE", "LK-RELEASED", "LK-ANSWER", "LK-REASON"}
+    proposal_canaries = {"LK-PTITLE", "LK-SITE", "LK-RELEASED", "LK-ANSWER", "LK-REASON", ONE_TIME_REVIEWER}
     return LeakWorld(
         chair=w.chair,
         coordinator=w.coordinator,
@@ -162,5 +175,5 @@ def build_leak_world(factory) -> LeakWorld:  # noqa: ANN001
         hidden_from_conflicted=proposal_canaries | set(REVIEW_CANARIES) | MEETING_CANARIES,
         # Reviewer identities (closed review), review texts, meetings, and the other investigators' proposals.
         hidden_from_investigators=set(REVIEW_CANARIES) | MEETING_CANARIES
-        | {"LK-RN1", "LK-RN2", "Chair Person", "LK-QTITLE", "LK-Q-VISIBLE", "LK-Q-NOTES"},
+        | {"LK-RN1", "LK-RN2", ONE_TIME_REVIEWER, "Chair Person", "LK-QTITLE", "LK-Q-VISIBLE", "LK-Q-NOTES"},
     )
