@@ -4,10 +4,11 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SLOW_STAMP := $(VENV)/.installed-slow
 DEMO_ENV := PORTAL_DEMO=1
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-sqlite test-browser test-postgresql lint bench clean
+.PHONY: demo test test-sqlite test-browser test-postgresql lint bench clean slow
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +43,18 @@ test-browser: $(STAMP)
 test-postgresql: $(STAMP)
 	@echo "=== test suite on PostgreSQL ==="
 	PORTAL_TEST_DB=postgresql $(BIN)/python -m pytest -m "not browser and not slow" -n 2 $(PYTEST_ARGS)
+
+$(SLOW_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test,slow]"
+	touch $(SLOW_STAMP)
+
+## make slow: the slow drills (live gunicorn workers, parallel writes, contention, a killed worker, locust load,
+## pip-audit; security-test-plan checks 25, 26, 28, 30) on SQLite, then on PostgreSQL; about 10 to 20 minutes
+slow: $(SLOW_STAMP)
+	@echo "=== slow drills on SQLite ==="
+	PORTAL_TEST_DB=sqlite $(BIN)/python -m pytest -m slow -v --durations=0 $(PYTEST_ARGS)
+	@echo "=== slow drills on PostgreSQL ==="
+	PORTAL_TEST_DB=postgresql $(BIN)/python -m pytest -m slow -v --durations=0 $(PYTEST_ARGS)
 
 ## make bench: the screening engine against hand-written rules (10,000 proposals), then decision-record PDFs
 ## (one record against plain WeasyPrint; 200 records on 2 processes against 1); writes bench/results.json

@@ -1,0 +1,198 @@
+"""The `live` harness of the slow drills (security-test-plan.md §6, checks 25, 26, 28, 30): the portal served by real
+gunicorn sync workers on a free loopback port, over a database prepared as `make demo` prepares one (`flask db
+upgrade`, `flask demo seed`) plus the institution's record-signing keys, as production needs them.
+
+Configuration is production's: no TESTING, no DEMO, a random strong SECRET_KEY, so the session cookie is Secure and
+named `__Host-portal-session`, and HSTS is sent. The one concession to plain http on loopback is on the client side:
+`LoopbackBrowser` returns that Secure cookie over http, as a TLS-terminating proxy in front of gunicorn would.
+A drill that needs the test hooks (check 28) asks for TESTING itself, and keeps the Secure cookie.
+
+SQLite gets a file in the drill's temporary folder; PostgreSQL a fresh database, dropped afterwards. The server
+runs in its own process group, which teardown ends by its own pid (SIGTERM, then SIGKILL)."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+from flask import Flask
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.engine import Connection
+
+from portal import create_app
+from portal.backup.manifest import build_manifest
+from portal.demo.seed import DEMO_PASSWORD
+from portal.extensions import db
+from tests.databases import BACKEND, create_pg_database, drop_pg_database
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+LISTENING = re.compile(r"Listening at: (http://127\.0\.0\.1:\d+)")
+START_SECONDS = 60
+
+
+class LoopbackBrowser(requests.Session):
+    """Returns the portal's Secure session cookie over the loopback's plain http, as a browser behind the
+    TLS-terminating proxy of production would. (A cookie policy cannot do it: requests copies the jar into a
+    default-policy one for every request.) Redirects are not followed by the drills, so this one hook suffices."""
+
+    def prepare_request(self, request: requests.Request) -> requests.PreparedRequest:
+        for cookie in self.cookies:
+            cookie.secure = False
+        return super().prepare_request(request)
+
+
+def browser() -> requests.Session:
+    return LoopbackBrowser()
+
+
+def csrf_of(page: requests.Response) -> str:
+    match = CSRF_META.search(page.text)
+    assert match, f"no CSRF token on {page.url} ({page.status_code})"
+    return match.group(1)
+
+
+@dataclass
+class LiveServer:
+    url: str
+    database_url: str
+    instance: Path
+    env: dict[str, str]
+    process: subprocess.Popen
+    log: Path
+
+    def flask(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+        """`flask --app app …` against the server's database and configuration, as an operator would run it."""
+        return subprocess.run([str(BIN / "flask"), "--app", "app", *args], cwd=ROOT, env=self.env,
+                              capture_output=True, text=True, timeout=timeout, check=False)
+
+    def signed_in(self, email: str) -> tuple[requests.Session, str]:
+        """A browser signed in as a demo user, with the CSRF token of its session."""
+        client = browser()
+        token = csrf_of(client.get(f"{self.url}/sign-in", timeout=30))
+        answer = client.post(f"{self.url}/sign-in", data={"csrf_token": token, "email": email,
+                                                          "password": DEMO_PASSWORD},
+                             allow_redirects=False, timeout=30)
+        assert answer.status_code == 302, f"{email} could not sign in: {answer.status_code} {answer.text[:300]}"
+        return client, csrf_of(client.get(f"{self.url}/dashboard", timeout=30))
+
+    def worker_pids(self) -> set[int]:
+        """The gunicorn master's children: its live workers."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        return {int(pid) for pid in children}
+
+    def manifest(self) -> dict:
+        with self.connection() as connection:
+            return build_manifest(connection)["tables"]
+
+    def count(self, table: object, *where: object) -> int:
+        with self.connection() as connection:
+            return connection.scalar(select(func.count()).select_from(table).where(*where))
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """A plain connection to the server's database, outside any request (read only, by convention)."""
+        engine = create_engine(self.database_url)
+        try:
+            with engine.connect() as connection:
+                yield connection
+        finally:
+            engine.dispose()
+
+    @contextmanager
+    def app_context(self) -> Iterator[Flask]:
+        """The portal in this process, on the server's database: to read with the portal's own queries."""
+        app = create_app({"TESTING": True, "DATABASE_URL": self.database_url,
+                          "SECRET_KEY": self.env["PORTAL_SECRET_KEY"], "INSTANCE_PATH": str(self.instance)})
+        with app.app_context():
+            try:
+                yield app
+            finally:
+                db.session.rollback()
+                db.session.remove()
+                db.engine.dispose()
+
+
+@contextmanager
+def live_server(workdir: Path, *, workers: int = 2, wsgi: str = "app:app", timeout: int = 30,
+                env: dict[str, str] | None = None) -> Iterator[LiveServer]:
+    """Prepare a demo database, serve it with `gunicorn -w <workers> -k sync`, stop it afterwards."""
+    database_url, drop = _fresh_database(workdir)
+    instance = workdir / "instance"
+    server_env = {key: value for key, value in os.environ.items() if not key.startswith("PORTAL_")}
+    server_env.update({
+        "PORTAL_DATABASE_URL": database_url,
+        "PORTAL_INSTANCE_PATH": str(instance),
+        "PORTAL_SECRET_KEY": secrets.token_hex(32),
+        "PYTHONUNBUFFERED": "1",
+        **(env or {}),
+    })
+    try:
+        for command in (["db", "upgrade"], ["demo", "seed"], ["records", "keygen"]):
+            done = subprocess.run([str(BIN / "flask"), "--app", "app", *command], cwd=ROOT, env=server_env,
+                                  capture_output=True, text=True, timeout=300, check=False)
+            assert done.returncode == 0, f"flask {' '.join(command)} failed:\n{done.stdout}\n{done.stderr}"
+        log = workdir / "gunicorn.log"
+        with log.open("w") as log_file:
+            process = subprocess.Popen(
+                [str(BIN / "gunicorn"), "-w", str(workers), "-k", "sync", "-b", "127.0.0.1:0",
+                 "--timeout", str(timeout), "--graceful-timeout", "5", "--no-control-socket", wsgi],
+                cwd=ROOT, env=server_env, stdout=log_file, stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group: teardown ends exactly this server and its workers
+            )
+        try:
+            server = LiveServer(_wait_until_serving(process, log), database_url, instance, server_env, process, log)
+            yield server
+        finally:
+            _stop(process)
+    finally:
+        drop()
+
+
+def _fresh_database(workdir: Path) -> tuple[str, object]:
+    if BACKEND == "postgresql":
+        name = f"portal_live_{uuid.uuid4().hex[:10]}"
+        return create_pg_database(name), lambda: drop_pg_database(name)
+    return f"sqlite:///{workdir / 'portal.db'}", lambda: None
+
+
+def _wait_until_serving(process: subprocess.Popen, log: Path) -> str:
+    """gunicorn prints the port it bound; then the sign-in page must answer."""
+    deadline = time.monotonic() + START_SECONDS
+    url = None
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"gunicorn exited with {process.returncode}:\n{log.read_text()}")
+        url = url or next(iter(LISTENING.findall(log.read_text())), None)
+        if url:
+            try:
+                if requests.get(f"{url}/sign-in", timeout=15).status_code == 200:
+                    return url
+            except (requests.ConnectionError, requests.Timeout):  # workers still booting
+                pass
+        time.sleep(0.2)
+    _stop(process)
+    raise AssertionError(f"gunicorn did not answer within {START_SECONDS} s:\n{log.read_text()}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=15)
