@@ -16,23 +16,27 @@ from sqlalchemy.orm import Session
 POINTS = ("after_flush", "before_commit")
 
 
+# No "locked" in the default message: that one is the 503 path of portal/errors.py (test_database_locked.py).
+DISK_ERROR = "disk I/O error (injected)"
+
+
 @dataclass
 class Fault:
     point: str
+    message: str = DISK_ERROR
     flushed: bool = False
     fired: int = 0
 
     def error(self) -> OperationalError:
         self.fired += 1
-        # No "locked" in the message: that one is the 503 path of portal/errors.py, tested elsewhere.
-        return OperationalError(f"injected at {self.point}", {}, Exception("disk I/O error (injected)"))
+        return OperationalError(f"injected at {self.point}", {}, Exception(self.message))
 
 
 @contextmanager
-def failing(point: str) -> Iterator[Fault]:
+def failing(point: str, message: str = DISK_ERROR) -> Iterator[Fault]:
     """While active, the first flush (after_flush) or the first commit after a flush (before_commit) of any
-    request raises OperationalError."""
-    fault = Fault(point)
+    request raises OperationalError, whose driver error says `message`."""
+    fault = Fault(point, message)
 
     def after_flush(_session: Session, _context: object) -> None:
         if not has_request_context():
