@@ -21,6 +21,16 @@ class InvalidTransitionError(PortalError):
     """The lifecycle table does not allow this step from the current state."""
 
 
+CONCURRENT_CHANGE = "Someone changed this at the same moment. Nothing of yours was saved; please try again."
+
+
+class ConcurrentChangeError(PortalError):
+    """PostgreSQL refused the unit of work for a concurrent change on every attempt (portal/transactions.py)."""
+
+    def __init__(self, message: str = CONCURRENT_CHANGE) -> None:
+        super().__init__(message)
+
+
 ERROR_TITLES = {
     400: "The request could not be understood",
     403: "You do not have access to this page",
@@ -67,12 +77,23 @@ def register_error_pages(app: Flask) -> None:
             "nothing of yours was saved.",
         )
 
-    @app.errorhandler(OperationalError)
-    def database_busy(error: OperationalError):  # noqa: ANN202
+    @app.errorhandler(ConcurrentChangeError)
+    def concurrent_change(error: ConcurrentChangeError) -> Response:
         from portal.extensions import db
 
         db.session.rollback()
         g.unit_of_work_failed = True  # the session cookie keeps nothing of this request either
+        return _page(409, str(error))
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error: OperationalError):  # noqa: ANN202
+        from portal.extensions import db
+        from portal.transactions import is_concurrent_change
+
+        db.session.rollback()
+        g.unit_of_work_failed = True  # the session cookie keeps nothing of this request either
+        if is_concurrent_change(error):  # PostgreSQL 40001/40P01 met outside run_in_txn: the same 409
+            return concurrent_change(ConcurrentChangeError())
         if "locked" in str(error.orig).lower():
             response = _page(503, "Another change is being saved. Please try again in a moment; nothing was lost.")
             response.headers["Retry-After"] = "2"
