@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from portal.audit.denials import deny_access
 from portal.auth import mfa_operations as mfa_ops
 from portal.auth import operations as ops
 from portal.auth.forms import ApproveAccountForm, ConfirmForm, InvitationForm, RefuseAccountForm
@@ -24,10 +25,11 @@ def _require_admin() -> User:
 
 
 def _account(user_id: int) -> User:
-    admin = _require_admin()
     user = db.session.get(User, user_id)
-    if user is None or not can_administer_user(admin, user):
+    if user is None:
         abort(404)
+    if not can_administer_user(current_user, user):
+        deny_access(user)
     return user
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from portal.audit.denials import deny_access
 from portal.auth.forms import ConfirmForm
 from portal.auth.models import User
 from portal.auth.operations import find_user_by_email
@@ -55,10 +56,11 @@ def _manager() -> User:
 
 def load_committee(committee_id: int) -> Committee:
     """404 for a committee that does not exist, belongs to another institution, or is not the user's to manage."""
-    manager = _manager()
     committee = db.session.get(Committee, committee_id, options=[selectinload(Committee.members)])
-    if committee is None or not can_manage_committee(manager, committee):
+    if committee is None:
         abort(404)
+    if not can_manage_committee(current_user, committee):
+        deny_access(committee)
     return committee
 
 

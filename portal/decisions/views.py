@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
+from portal.audit.denials import deny_access
 from portal.committees.models import Committee
 from portal.decisions import operations as ops
 from portal.decisions import permissions as can
@@ -28,8 +29,10 @@ bp = Blueprint("decisions", __name__)
 
 def load_decision(decision_id: int) -> Decision:
     decision = db.session.get(Decision, decision_id)
-    if decision is None or not can.can_view_decision(current_user, decision):
+    if decision is None:
         abort(404)
+    if not can.can_view_decision(current_user, decision):
+        deny_access(decision)
     return decision
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Blueprint, abort, render_template, send_file
 from flask_login import current_user, login_required
 
+from portal.audit.denials import deny_access
 from portal.extensions import db
 from portal.jobs.models import DONE, Job
 from portal.jobs.permissions import can_view_job
@@ -17,8 +18,10 @@ DOWNLOAD_NAMES = {"record_export": "decision-records.zip"}
 
 def _job(job_id: int) -> Job:
     job = db.session.get(Job, job_id)
-    if job is None or not can_view_job(current_user, job):
+    if job is None:
         abort(404)
+    if not can_view_job(current_user, job):
+        deny_access(job)
     return job
 
 

@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from portal.audit.denials import deny_access
 from portal.auth.forms import ConfirmForm
 from portal.auth.models import User
 from portal.committees.kinds import kind_label
@@ -47,8 +48,10 @@ def acting_user() -> User:
 
 def load_committee(committee_id: int) -> Committee:
     committee = db.session.get(Committee, committee_id, options=[selectinload(Committee.members)])
-    if committee is None or not can_view_meetings(current_user, committee):
+    if committee is None:
         abort(404)
+    if not can_view_meetings(current_user, committee):
+        deny_access(committee)
     return committee
 
 
@@ -56,8 +59,10 @@ def load_meeting(meeting_id: int, allowed: Callable[[User, Meeting], bool] | Non
     """404 for a meeting that does not exist or whose committee the user does not sit on or coordinate;
     403 when `allowed` says the user may see it but not do this."""
     meeting = queries.load_meeting(meeting_id)
-    if meeting is None or not can_view_meeting(current_user, meeting):
+    if meeting is None:
         abort(404)
+    if not can_view_meeting(current_user, meeting):
+        deny_access(meeting)
     if allowed is not None and not allowed(acting_user(), meeting):
         abort(403)
     return meeting
@@ -66,8 +71,10 @@ def load_meeting(meeting_id: int, allowed: Callable[[User, Meeting], bool] | Non
 def load_item(meeting: Meeting, item_id: int) -> AgendaItem:
     """404 for an item of another meeting, and for an item withheld from the user by a conflict of interest."""
     item = next((i for i in meeting.items if i.id == item_id), None)
-    if item is None or not can_see_item(current_user, item):
-        abort(404)
+    if item is None:
+        abort(404)  # not an item of this meeting: nothing to name
+    if not can_see_item(current_user, item):
+        deny_access(item)
     return item
 
 

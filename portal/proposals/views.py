@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from portal.audit.canonical import sha256_hex
-from portal.audit.operations import record
+from portal.audit.denials import deny_access
 from portal.auth.operations import find_user_by_email
 from portal.decisions.queries import decisions_for
 from portal.errors import PortalError
@@ -47,9 +47,7 @@ def load_proposal(proposal_id: int, allowed: Check = can.can_view_proposal) -> P
     if proposal is None:
         abort(404)
     if not can.can_view_proposal(current_user, proposal):
-        record("access.denied", actor=current_user, target=proposal, data={"path": request.path[:200]})
-        db.session.commit()
-        abort(404)
+        deny_access(proposal)
     if not allowed(current_user, proposal):
         abort(403)
     return proposal

@@ -1,8 +1,8 @@
 """Check 1, the IDOR sweep (security-test-plan.md §6, v5 8.2.2): for every rule that takes an object id, every object
 of that kind in the seeded world, and every person who may not see it, GET (and POST with a valid CSRF token where
-the rule takes POST) answers 404, never 403 (existence would leak), shows no canary, changes nothing, and leaves one
-`access.denied` audit event where the portal records denials (the proposal loader, portal/proposals/views.py) and
-none elsewhere. The full product runs: every object, every person, every method."""
+the rule takes POST) answers 404, never 403 (existence would leak), shows no canary, changes nothing, and leaves
+exactly one `access.denied` audit event (every loader refuses through portal/audit/denials.py). The full product
+runs: every object, every person, every method."""
 
 from __future__ import annotations
 
@@ -17,9 +17,6 @@ from portal.extensions import db
 from tests.security.conftest import Browsers
 from tests.security.routes import Target, id_rules, methods, targets
 from tests.security.world import CANARY_PREFIX, SweepWorld, build_sweep_world
-
-# Rules whose view loads the proposal through proposals.views.load_proposal, which audits a denial.
-DENIAL_AUDITED_ARGUMENTS = {"proposal_id", "assignment_id"}
 
 
 @pytest.fixture(scope="module")
@@ -56,22 +53,21 @@ def _cases(world: SweepWorld, target: Target):  # noqa: ANN202
             yield person, world.leak.hidden_from_conflicted
 
 
-def _problem(response, canaries: set[str], denied: int, expected_denials: int) -> str | None:  # noqa: ANN001
+def _problem(response, canaries: set[str], denied: int) -> str | None:  # noqa: ANN001
     body = response.get_data().decode("utf-8", errors="replace")
     if response.status_code != 404:
         return f"{response.status_code}"
     leaked = sorted(c for c in canaries if c in body)
     if leaked:
         return f"shows {leaked}"
-    if denied != expected_denials:
-        return f"{denied} access.denied events, expected {expected_denials}"
+    if denied != 1:
+        return f"{denied} access.denied events, expected 1"
     return None
 
 
 @pytest.mark.parametrize("rule", id_rules(), ids=lambda r: f"{'+'.join(methods(r))} {r.rule}")
 def test_nobody_reaches_an_object_they_may_not_see(module_app: Flask, sweep, rule: Rule) -> None:
     world, browsers = sweep
-    expected_denials = 1 if DENIAL_AUDITED_ARGUMENTS & set(rule.arguments) else 0
     before, failures, requests = _state(), [], 0
     for target in list(targets(module_app, rule)):
         for person, canaries in _cases(world, target):
@@ -81,7 +77,7 @@ def test_nobody_reaches_an_object_they_may_not_see(module_app: Flask, sweep, rul
                 response = client.post(target.url, data={"csrf_token": token}) if method == "POST" \
                     else client.get(target.url)
                 requests += 1
-                problem = _problem(response, canaries, _denials() - count, expected_denials)
+                problem = _problem(response, canaries, _denials() - count)
                 response.close()
                 if problem:
                     failures.append(f"{method} {target.url} as {person.name}: {problem}")
