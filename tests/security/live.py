@@ -41,6 +41,7 @@ BIN = Path(sys.executable).parent
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 LISTENING = re.compile(r"Listening at: (http://127\.0\.0\.1:\d+)")
 START_SECONDS = 60
+BUSY_RETRIES = 5
 
 
 class LoopbackBrowser(requests.Session):
@@ -82,9 +83,13 @@ class LiveServer:
         """A browser signed in as a demo user, with the CSRF token of its session."""
         client = browser()
         token = csrf_of(client.get(f"{self.url}/sign-in", timeout=30))
-        answer = client.post(f"{self.url}/sign-in", data={"csrf_token": token, "email": email,
-                                                          "password": DEMO_PASSWORD},
-                             allow_redirects=False, timeout=30)
+        for _attempt in range(BUSY_RETRIES):
+            answer = client.post(f"{self.url}/sign-in", data={"csrf_token": token, "email": email,
+                                                              "password": DEMO_PASSWORD},
+                                 allow_redirects=False, timeout=60)
+            if answer.status_code != 503:
+                break
+            time.sleep(int(answer.headers["Retry-After"]))  # busy: do as the page says, try again shortly
         assert answer.status_code == 302, f"{email} could not sign in: {answer.status_code} {answer.text[:300]}"
         return client, csrf_of(client.get(f"{self.url}/dashboard", timeout=30))
 
