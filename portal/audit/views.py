@@ -41,9 +41,14 @@ def _filter(args: MultiDict) -> tuple[EventFilter, list[str]]:
     return wanted, problems
 
 
+SEQ_MAX = 2**31 - 1  # audit_events.seq is an INTEGER: a larger key would overflow PostgreSQL's bound parameter
+
+
 def _before(args: MultiDict) -> int | None:
     value = args.get("before", "")
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    if not (value.isascii() and value.isdigit() and len(value) < 12):  # "²".isdigit() is true, int("²") fails
+        return None
+    return min(int(value), SEQ_MAX)
 
 
 def _chain_status() -> tuple[ChainStatus, str | None]:

@@ -22,11 +22,11 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from portal.auth.roles import Role
-from portal.backup.manifest import build_manifest
 from portal.extensions import db
 from tests.conftest import csrf_token
 from tests.factories import Factory
 from tests.reviews.conftest import client_for
+from tests.security.manifest import table_hashes
 
 ONE_MEBIBYTE = bytes(1 << 20)
 
@@ -93,12 +93,6 @@ def spool(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return folder
 
 
-def _tables() -> dict:
-    db.session.commit()  # end the test's own transaction (on SQLite it would hold the write lock)
-    with db.engine.connect() as connection:
-        return build_manifest(connection)["tables"]
-
-
 def _files(folder: str | Path) -> list[str]:
     path = Path(folder)
     return sorted(str(p.relative_to(path)) for p in path.rglob("*")) if path.exists() else []
@@ -115,12 +109,12 @@ def _post_file(client: FlaskClient, url: str, token_page: str, content: bytes): 
 @pytest.mark.parametrize("name", ARCHIVES)
 def test_an_archive_is_not_attached_to_a_proposal(module_app: Flask, people, archives, spool: Path, name: str) -> None:
     url = f"/proposals/{people['draft_id']}"
-    before = _tables()
+    before = table_hashes()
 
     response = _post_file(people["pi"], f"{url}/attachments", url, archives[name])
 
     assert response.status_code == 302
-    assert _tables() == before, "a refused upload left a row or an audit event"
+    assert table_hashes() == before, "a refused upload left a row or an audit event"
     assert _files(module_app.config["ATTACHMENT_DIR"]) == []
     assert _files(spool) == []
     page = people["pi"].get(response.headers["Location"]).get_data(as_text=True)
@@ -130,12 +124,12 @@ def test_an_archive_is_not_attached_to_a_proposal(module_app: Flask, people, arc
 
 @pytest.mark.parametrize("name", ARCHIVES)
 def test_an_archive_is_not_verified_as_a_record(module_app: Flask, people, archives, spool: Path, name: str) -> None:
-    before = _tables()
+    before = table_hashes()
 
     response = _post_file(people["governance"], "/records/verify", "/records/verify", archives[name])
 
     assert response.status_code == 400
     assert "This file is not a PDF. Decision records are PDF files." in response.get_data(as_text=True)
-    assert _tables() == before
+    assert table_hashes() == before
     assert _files(module_app.config["ATTACHMENT_DIR"]) == []
     assert _files(spool) == []
