@@ -111,3 +111,47 @@ def test_a_written_pdf_is_complete_and_private_to_the_portal(tmp_path):
     assert target.read_bytes() == b"%PDF-1.7 whole"
     assert oct(target.stat().st_mode & 0o777) == oct(0o640)
     assert _listing(target.parent) == ["record.pdf"]
+
+
+HOSTILE = {  # document text a proposal could carry into a record; only public-policy words
+    "a font size of 1e9px": '<p style="font-size: 1e9px">Policy text</p>',
+    "boxes 99999999999px wide, repeated": "".join(
+        '<div style="width: 99999999999px; height: 99999999999px">Policy text</div>' for _ in range(200)
+    ),
+    "an image and an attachment from /dev/urandom": (
+        '<img src="file:///dev/urandom"><link rel="attachment" href="file:///dev/urandom">'
+    ),
+}
+HOSTILE_LIMITS = Limits(seconds=10, memory_bytes=512 * MB)
+
+
+def _render_hostile(html: str) -> tuple[bytes, list[str]] | None:
+    """The PDF and the refused URLs, or None when the render was stopped with a RenderError."""
+    try:
+        return run_limited("portal.records.engine:html_to_pdf", (html, b"{}", "2026-01-01T00:00:00Z"),
+                           HOSTILE_LIMITS).value
+    except (RenderTimeout, RenderFailed):
+        return None
+
+
+@pytest.mark.parametrize("html", HOSTILE.values(), ids=list(HOSTILE))
+def test_a_hostile_document_ends_within_its_limits(renderer, html):
+    started = time.monotonic()
+    outcome = _render_hostile(html)
+    assert time.monotonic() - started < HOSTILE_LIMITS.seconds + 5
+    if outcome is not None:
+        pdf, refused = outcome
+        assert pdf.startswith(b"%PDF-")
+        assert ("/dev/urandom" in html) == ("file:///dev/urandom" in refused), "the file was read, not refused"
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.slow
+def test_a_table_of_two_hundred_thousand_rows_is_killed_at_the_time_limit(renderer):
+    html = "<table>" + "".join(f"<tr><td>Row {n}</td><td>Policy text</td></tr>" for n in range(200_000)) + "</table>"
+    started = time.monotonic()
+    with pytest.raises(RenderTimeout, match="longer than 5 seconds and was stopped. Nothing was written; try again"):
+        run_limited("portal.records.engine:html_to_pdf", (html, b"{}", "2026-01-01T00:00:00Z"),
+                    Limits(seconds=5, memory_bytes=512 * MB))
+    assert time.monotonic() - started < 10
+    assert multiprocessing.active_children() == []
