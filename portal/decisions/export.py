@@ -21,14 +21,23 @@ from portal.decisions.models import FINAL, Decision
 from portal.decisions.permissions import can_read_record
 from portal.decisions.record import build_record, record_id
 from portal.decisions.rules import OUTCOME_LABELS
+from portal.errors import PortalError
 from portal.extensions import db
 from portal.institutions.models import Institution
 from portal.jobs.models import Job
 from portal.proposals.models import Proposal, ProposalMember
 from portal.records import service
+from portal.records.files import DiskFullError, FileWriteError
 
 REGISTER_ROLES = (Role.GOVERNANCE, Role.COORDINATOR, Role.CHAIR)
 EXPORT_LIMIT = 500
+DISK_FULL = ("The export could not be saved: the server is out of disk space. Nothing was kept; try again later, "
+             "and tell your administrator if it happens again.")
+NOT_SAVED = "The export could not be saved on the server. Nothing was kept; try again later."
+
+
+class ExportNotSaved(PortalError):
+    """The records were rendered but the ZIP could not be written; nothing is left on disk."""
 
 
 @dataclass(frozen=True)
@@ -77,11 +86,14 @@ def export_records(job: Job, progress: Callable[[int, str], None]) -> tuple[str,
     db.session.commit()
     folder = Path(current_app.instance_path) / "exports"
     folder.mkdir(parents=True, exist_ok=True)
-    path = service.export_zip(
-        items,
-        folder / f"job-{job_id}-{secrets.token_hex(8)}.zip",  # not guessable, and never shown
-        progress=lambda p: progress(p.done, f"{p.done} of {p.total} records signed and rendered."),
-    )
+    try:
+        path = service.export_zip(
+            items,
+            folder / f"job-{job_id}-{secrets.token_hex(8)}.zip",  # not guessable, and never shown
+            progress=lambda p: progress(p.done, f"{p.done} of {p.total} records signed and rendered."),
+        )
+    except FileWriteError as problem:  # its message names the file on the server: say what it means instead
+        raise ExportNotSaved(DISK_FULL if isinstance(problem, DiskFullError) else NOT_SAVED) from problem
     left_out = len(chosen) - len(readable)
     record("records.exported", actor=owner, target=("jobs", job_id),
            data={"records": [record_id for record_id, _ in items], "left_out": left_out})

@@ -4,18 +4,23 @@ records all verify, and a conflict declared after asking taking a record out."""
 from __future__ import annotations
 
 import csv
+import errno
 import io
+import os
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from portal.audit.models import AuditEvent
 from portal.auth.roles import Role
 from portal.conflicts.operations import declare_conflict
+from portal.decisions.export import DISK_FULL
 from portal.extensions import db
 from portal.jobs.models import Job
-from portal.records import service
+from portal.records import files, service
 from tests.conftest import post
 from tests.decisions.test_records import final  # noqa: F401 - the fixture
 from tests.reviews.conftest import client_for
@@ -100,3 +105,78 @@ def test_without_inline_jobs_the_export_runs_in_a_thread_and_the_page_shows_prog
 def test_the_register_runs_the_same_statements_for_one_and_many_decisions(app, world, final):  # noqa: F811
     client = client_for(app, world.coordinator)
     assert statements_for(client, "/decisions") == statements_for(client, "/decisions")
+
+
+def _actions(*names: str) -> list[str]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.in_(names))))
+
+
+def _exports_folder(app) -> list[str]:  # noqa: ANN001
+    folder = Path(app.instance_path) / "exports"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def _failed_export(client, decision_id: int) -> tuple[Job, str]:  # noqa: ANN001
+    response = post(client, "/decisions/export", {"decision_id": [str(decision_id)]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    job = db.session.scalar(select(Job))
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    return job, page
+
+
+def test_a_record_pdf_over_its_time_limit_says_try_again_and_the_next_one_works(app, world, final):  # noqa: F811
+    client, url = client_for(app, world.coordinator), f"/decisions/{final.id}/record.pdf"
+    usual = app.config["RECORDS_RENDER_TIMEOUT"]
+    app.config["RECORDS_RENDER_TIMEOUT"] = 0.1  # a real render, stopped at the limit
+    stopped = client.get(url)
+    app.config["RECORDS_RENDER_TIMEOUT"] = usual
+    assert stopped.status_code == 302
+    page = client.get(stopped.location).get_data(as_text=True)
+    assert "The PDF could not be made just now; nothing was lost. Try again in a moment." in page
+    again = client.get(url)
+    assert again.status_code == 200 and again.data.startswith(b"%PDF-")
+
+
+def test_an_export_stopped_at_the_render_time_limit_fails_and_keeps_nothing(app, world, final):  # noqa: F811
+    app.config["RECORDS_RENDER_TIMEOUT"] = 0.1
+    job, page = _failed_export(client_for(app, world.coordinator), final.id)
+    assert job.state == "failed" and job.result_path is None
+    assert "could not be rendered: Rendering took longer than 0.1 seconds" in page and "try again later" in page
+    assert _exports_folder(app) == []
+    assert _actions("job.failed", "records.exported") == ["job.failed"]
+
+
+def test_disk_full_during_an_export_fails_with_a_disk_message_and_keeps_nothing(app, world, final, monkeypatch):  # noqa: F811
+    real_writestr = zipfile.ZipFile.writestr
+
+    def fills_up(archive: zipfile.ZipFile, name: str, data: bytes, *args: object, **kwargs: object) -> None:
+        real_writestr(archive, name, data[: len(data) // 2], *args, **kwargs)  # part of it lands, then no room
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", fills_up)
+    job, page = _failed_export(client_for(app, world.coordinator), final.id)
+    assert job.state == "failed" and job.result_path is None
+    assert DISK_FULL in page and ".zip" not in page  # the server's file name is not shown
+    assert _exports_folder(app) == []  # neither the ZIP nor its temporary file
+    assert _actions("job.failed", "records.exported") == ["job.failed"]
+
+
+def test_disk_full_in_the_export_command_exits_non_zero_and_writes_nothing(app, final, monkeypatch, tmp_path):  # noqa: F811
+    real_write = os.write
+
+    def fills_up(descriptor: int, data: bytes) -> int:
+        if not os.readlink(f"/proc/self/fd/{descriptor}").startswith(str(out.parent)):
+            return real_write(descriptor, data)  # the render process's pipes are not on that disk
+        real_write(descriptor, bytes(data[:10]))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    out = tmp_path / "records" / "record.pdf"
+    db.session.commit()
+    monkeypatch.setattr(files.os, "write", fills_up)
+    result = app.test_cli_runner().invoke(args=["records", "export", "--decision", str(final.id), "--out", str(out)])
+    assert result.exit_code != 0
+    assert "Nothing was written: Not enough disk space to write record.pdf" in result.output
+    assert sorted(out.parent.iterdir()) == []
+    assert _actions("record.exported") == []
