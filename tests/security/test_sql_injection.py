@@ -24,7 +24,7 @@ from portal.proposals.models import Proposal
 from tests.conftest import csrf_token
 from tests.factories import PASSWORD, Factory
 from tests.reviews.conftest import client_for
-from tests.security.manifest import table_hashes
+from tests.security.manifest import database_state
 
 PAYLOADS = [
     "1 OR 1=1",
@@ -54,7 +54,7 @@ def world(module_app: Flask) -> dict:
     proposal_ops.submit_proposal(proposal, actor=pi, password=PASSWORD, printed_name=pi.name, attested=True)
     db.session.commit()
     return {"admin_id": admin.id, "admin": client_for(module_app, admin), "pi": client_for(module_app, pi),
-            "proposal_id": proposal.id, "before": table_hashes()}
+            "proposal_id": proposal.id, "before": database_state()}
 
 
 def _literally(event: AuditEvent, name: str, value: str) -> bool:
@@ -94,7 +94,7 @@ def test_text_filters_take_payloads_as_plain_text(world, name: str, payload: str
 
     assert status == 200, body[:500]
     assert seqs == _expected_seqs(world["admin_id"], name, payload)
-    assert table_hashes() == world["before"], "a read wrote, or a table is gone"
+    assert database_state() == world["before"], "a read wrote, or a table is gone"
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -105,7 +105,7 @@ def test_date_filters_refuse_payloads_with_a_message(world, name: str, payload: 
     assert status == 400
     assert "is not a date: write it as YYYY-MM-DD." in body
     assert seqs == _expected_seqs(world["admin_id"]), "an unreadable date filters nothing"
-    assert table_hashes() == world["before"]
+    assert database_state() == world["before"]
 
 
 @pytest.mark.parametrize("payload", [*PAYLOADS, "-1", "99999999999", "1e9", "\u00b2", "\u0661\u0662"])
@@ -114,7 +114,7 @@ def test_the_page_key_ignores_payloads(world, payload: str) -> None:
 
     assert status == 200, body[:500]
     assert seqs == _expected_seqs(world["admin_id"])
-    assert table_hashes() == world["before"]
+    assert database_state() == world["before"]
 
 
 @pytest.mark.parametrize("payload", [*PAYLOADS, "-1", "0", "3", "99999999999999999999", "1.5"])
@@ -125,7 +125,7 @@ def test_diff_version_numbers_take_no_payload(world, payload: str) -> None:
         assert response.status_code in (200, 404), (query, response.status_code)
         if response.status_code == 200:
             assert "Version 1 compared with version 2" in response.get_data(as_text=True)
-    assert table_hashes() == world["before"]
+    assert database_state() == world["before"]
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -139,4 +139,4 @@ def test_a_title_holding_a_payload_round_trips_literally(world, payload: str) ->
     stored = db.session.scalar(select(Proposal).where(Proposal.title == title))
     assert stored is not None and stored.title == title
     assert str(escape(title)) in client.get(f"/proposals/{stored.id}").get_data(as_text=True)
-    assert set(table_hashes()) == set(world["before"]), "every table is still there"
+    assert set(database_state()) == set(world["before"]), "every table is still there"

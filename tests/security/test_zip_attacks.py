@@ -26,7 +26,7 @@ from portal.extensions import db
 from tests.conftest import csrf_token
 from tests.factories import Factory
 from tests.reviews.conftest import client_for
-from tests.security.manifest import table_hashes
+from tests.security.manifest import database_state
 
 ONE_MEBIBYTE = bytes(1 << 20)
 
@@ -109,12 +109,12 @@ def _post_file(client: FlaskClient, url: str, token_page: str, content: bytes): 
 @pytest.mark.parametrize("name", ARCHIVES)
 def test_an_archive_is_not_attached_to_a_proposal(module_app: Flask, people, archives, spool: Path, name: str) -> None:
     url = f"/proposals/{people['draft_id']}"
-    before = table_hashes()
+    before = database_state()
 
     response = _post_file(people["pi"], f"{url}/attachments", url, archives[name])
 
     assert response.status_code == 302
-    assert table_hashes() == before, "a refused upload left a row or an audit event"
+    assert database_state() == before, "a refused upload left a row or an audit event"
     assert _files(module_app.config["ATTACHMENT_DIR"]) == []
     assert _files(spool) == []
     page = people["pi"].get(response.headers["Location"]).get_data(as_text=True)
@@ -124,12 +124,12 @@ def test_an_archive_is_not_attached_to_a_proposal(module_app: Flask, people, arc
 
 @pytest.mark.parametrize("name", ARCHIVES)
 def test_an_archive_is_not_verified_as_a_record(module_app: Flask, people, archives, spool: Path, name: str) -> None:
-    before = table_hashes()
+    before = database_state()
 
     response = _post_file(people["governance"], "/records/verify", "/records/verify", archives[name])
 
     assert response.status_code == 400
     assert "This file is not a PDF. Decision records are PDF files." in response.get_data(as_text=True)
-    assert table_hashes() == before
+    assert database_state() == before
     assert _files(module_app.config["ATTACHMENT_DIR"]) == []
     assert _files(spool) == []
