@@ -18,13 +18,17 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from queue import SimpleQueue
 
+import pytest
 import requests
 from flask import Flask
 from sqlalchemy import create_engine, func, select
@@ -40,8 +44,9 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 LISTENING = re.compile(r"Listening at: (http://127\.0\.0\.1:\d+)")
-START_SECONDS = 60
+START_SECONDS = 120  # workers boot slowly when the two cores are busy with other suites
 BUSY_RETRIES = 5
+DRAFT_CREATED = re.compile(r"/proposals/\d+/edit$")  # where a successful POST /proposals/new sends the browser
 
 
 class LoopbackBrowser(requests.Session):
@@ -63,6 +68,13 @@ def csrf_of(page: requests.Response) -> str:
     match = CSRF_META.search(page.text)
     assert match, f"no CSRF token on {page.url} ({page.status_code})"
     return match.group(1)
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    location: str
+    retry_after: str | None
 
 
 @dataclass
@@ -92,6 +104,25 @@ class LiveServer:
             time.sleep(int(answer.headers["Retry-After"]))  # busy: do as the page says, try again shortly
         assert answer.status_code == 302, f"{email} could not sign in: {answer.status_code} {answer.text[:300]}"
         return client, csrf_of(client.get(f"{self.url}/dashboard", timeout=30))
+
+    def post_in_parallel(self, path: str, form: Callable[[int], dict], *, emails: Sequence[str], threads: int,
+                         count: int) -> list[Answer]:
+        """`count` form posts to `path` from `threads` browsers at once, each signed in beforehand (one after the
+        other, taking `emails` in turn): the drill is about the writes, not about sign-ins queueing."""
+        idle: SimpleQueue = SimpleQueue()
+        for n in range(threads):
+            idle.put(self.signed_in(emails[n % len(emails)]))
+        mine = threading.local()
+
+        def post(n: int) -> Answer:
+            if not hasattr(mine, "client"):
+                mine.client, mine.token = idle.get_nowait()
+            answer = mine.client.post(f"{self.url}{path}", data={"csrf_token": mine.token, **form(n)},
+                                      allow_redirects=False, timeout=120)
+            return Answer(answer.status_code, answer.headers.get("Location", ""), answer.headers.get("Retry-After"))
+
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            return list(pool.map(post, range(count)))
 
     def worker_pids(self) -> set[int]:
         """The gunicorn master's children: its live workers."""
@@ -164,6 +195,17 @@ def live_server(workdir: Path, *, workers: int = 2, wsgi: str = "app:app", timeo
             _stop(process)
     finally:
         drop()
+
+
+def module_live_server(**options: object) -> Callable:
+    """A module-scoped `live` fixture: one server (and database) for the module's tests."""
+
+    @pytest.fixture(scope="module")
+    def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+        with live_server(tmp_path_factory.mktemp("live"), **options) as server:
+            yield server
+
+    return live
 
 
 def _fresh_database(workdir: Path) -> tuple[str, object]:

@@ -1,21 +1,17 @@
 """Check 25 (security-test-plan.md §6): the audit chain under parallel appends. Two gunicorn sync workers serve
-200 concurrent writes, each one audited: investigators create proposals through the real form, with CSRF, from a
-pool of threads. Every request succeeds (no 5xx), the chain's `seq` has no gap, no two events hang from the same
-`prev_hash` (no fork), and `flask audit verify`, run as an operator would against the same database, exits 0."""
+200 concurrent writes, each one audited: investigators create proposals through the real form, with CSRF, from
+twelve browsers at once. Every request succeeds (no 5xx), the chain's `seq` has no gap, no two events hang from the
+same `prev_hash` (no fork), and `flask audit verify`, run as an operator would against the same database, exits 0."""
 
 from __future__ import annotations
 
-import re
-import threading
 from collections import Counter
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
-from tests.security.live import LiveServer, live_server
+from tests.security.live import DRAFT_CREATED, LiveServer, module_live_server
 
 pytestmark = pytest.mark.slow
 
@@ -23,39 +19,19 @@ ACTIONS = 200
 THREADS = 12
 INVESTIGATORS = ("investigator@northbridge.example", "investigator2@northbridge.example",
                  "preparer@northbridge.example")
-CREATED = re.compile(r"/proposals/\d+/edit$")
 
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with live_server(tmp_path_factory.mktemp("live-chain"), workers=2) as server:
-        yield server
+live = module_live_server(workers=2)
 
 
 def test_two_workers_appending_at_once_keep_one_gapless_chain(live: LiveServer) -> None:
     before = live.count(AuditEvent.__table__, AuditEvent.action == "proposal.created")
-    browsers = threading.local()  # one signed-in browser per thread, as many people at their desks
-    signed_in = Counter()
-    lock = threading.Lock()
+    answers = live.post_in_parallel("/proposals/new", lambda n: {"title": f"Chain drill proposal {n}"},
+                                    emails=INVESTIGATORS, threads=THREADS, count=ACTIONS)
 
-    def create(n: int) -> tuple[int, str]:
-        if not hasattr(browsers, "client"):
-            with lock:
-                email = INVESTIGATORS[sum(signed_in.values()) % len(INVESTIGATORS)]
-                signed_in[email] += 1
-            browsers.client, browsers.token = live.signed_in(email)
-        answer = browsers.client.post(f"{live.url}/proposals/new",
-                                      data={"csrf_token": browsers.token, "title": f"Chain drill proposal {n}"},
-                                      allow_redirects=False, timeout=60)
-        return answer.status_code, answer.headers.get("Location", "")
-
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        outcomes = list(pool.map(create, range(ACTIONS)))
-
-    statuses = Counter(status for status, _location in outcomes)
+    statuses = Counter(answer.status for answer in answers)
     assert not [s for s in statuses if s >= 500], f"server errors under parallel writes: {statuses}"
     assert statuses == {302: ACTIONS}, statuses
-    assert all(CREATED.search(location) for _status, location in outcomes)
+    assert all(DRAFT_CREATED.search(answer.location) for answer in answers)
     created = live.count(AuditEvent.__table__, AuditEvent.action == "proposal.created") - before
     assert created == ACTIONS, "one proposal.created event per successful request"
 
