@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("portal")
+security_log = logging.getLogger("portal.security")
 
 
 class PortalError(Exception):
@@ -56,6 +57,7 @@ def register_error_pages(app: Flask) -> None:
             description = (
                 "Your form expired or was sent from another page. Reload the page and try again; nothing was saved."
             )
+            _log_csrf_refusal(error.description)
         return _page(code, description)
 
     @app.errorhandler(PortalError)
@@ -109,6 +111,16 @@ def register_error_pages(app: Flask) -> None:
         incident = secrets.token_hex(6)
         log.exception("incident %s on %s %s", incident, request.method, request.path)
         return _page(500, None, incident=incident)
+
+
+def _log_csrf_refusal(reason: str | None) -> None:
+    """A refused form is a possible attack: say which check failed, where and for whom, never the token itself."""
+    from flask_login import current_user
+
+    security_log.warning(
+        "CSRF refusal: %s %r (user %s): %s",
+        request.method, request.path, getattr(current_user, "id", None), reason,
+    )
 
 
 def _page(code: int, description: str | None, incident: str | None = None) -> Response:
