@@ -50,13 +50,16 @@ def _terminate(admin_engine: Engine, pids: list[int]) -> None:
             if not alive:
                 return
             time.sleep(0.05)
-    raise AssertionError(f"backends {pids} outlived pg_terminate_backend")
+        survivors = connection.execute(text("SELECT pid, backend_type, state, left(query, 80) FROM pg_stat_activity "
+                                            "WHERE pid = ANY(:pids)"), {"pids": pids}).all()
+    raise AssertionError(f"backends outlived pg_terminate_backend: {survivors}")
 
 
 def _pool_backends(admin_engine: Engine) -> list[int]:
     with admin_engine.connect() as connection:
         return list(connection.execute(text(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND backend_type = 'client backend'"  # not an autovacuum worker passing through
         )).scalars())
 
 
