@@ -85,7 +85,11 @@ def decide(proposal_id: int):  # noqa: ANN201
     proposal = load_proposal(proposal_id)
     supersedes = _superseded_from_request(proposal)
     if supersedes is None and not can.can_decide(current_user, proposal):
-        abort(403)
+        if not can.deciding_committees(current_user, proposal):
+            abort(403)
+        # Theirs to decide, but not yet (or no longer): say why rather than a bare "no access".
+        raise ops.DecisionError(f"The proposal is {proposal.state_enum.label.lower()}, not awaiting a decision: a "
+                                "decision can be recorded once every review is submitted and the review is complete.")
     if request.method == "GET":
         return _form(proposal, DecisionDraft(), supersedes)
     if not DecisionForm().validate():

@@ -12,13 +12,19 @@ from portal.proposals.models import Proposal
 from portal.proposals.states import ProposalState, Step, TransitionRefused, next_state
 
 
+def require_step(proposal: Proposal, step: Step) -> ProposalState:
+    """The state the step leads to; refused with the lifecycle's message when the step is not allowed now. An
+    operation calls this before it writes anything, so a refusal leaves nothing behind."""
+    try:
+        return next_state(proposal.state_enum, step)
+    except TransitionRefused as refusal:
+        raise InvalidTransitionError(str(refusal)) from None
+
+
 def change_state(proposal: Proposal, step: Step) -> dict[str, str]:
     """Take one step of the lifecycle; returns {"from": …, "to": …} for the caller's audit event."""
     before = proposal.state_enum
-    try:
-        after = next_state(before, step)
-    except TransitionRefused as refusal:
-        raise InvalidTransitionError(str(refusal)) from None
+    after = require_step(proposal, step)
     proposal.state = after.value
     now = utcnow()
     proposal.updated_at = now

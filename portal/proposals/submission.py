@@ -15,10 +15,10 @@ from portal.criteria.model import CriteriaSet
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.proposals.completeness import missing_items
-from portal.proposals.lifecycle import change_state, joined
+from portal.proposals.lifecycle import change_state, joined, require_step
 from portal.proposals.models import Proposal, ProposalVersion
 from portal.proposals.snapshot import latest_snapshot, take_snapshot
-from portal.proposals.states import EDIT_STEPS, ProposalState, Step, next_state
+from portal.proposals.states import EDIT_STEPS, ProposalState, Step
 from portal.screenings.models import Screening
 from portal.screenings.recording import record_screenings, screening_facts
 from portal.signatures.models import Signature
@@ -60,7 +60,7 @@ def _check(proposal: Proposal, actor: User, snapshot: dict[str, Any], attested: 
         raise ProposalError("Only the principal investigator can sign and submit this proposal.")
     step = EDIT_STEPS.get(proposal.state_enum)
     if step is None:
-        next_state(proposal.state_enum, Step.SUBMIT)  # raises with the lifecycle's own message
+        require_step(proposal, Step.SUBMIT)  # refuses with the lifecycle's own message
     missing = missing_items(snapshot, criteria_sets or ())
     if missing:
         raise ProposalError("The proposal is not complete yet: " + " ".join(missing))

@@ -14,7 +14,7 @@ from portal.committees.models import Committee
 from portal.conflicts.queries import reasons_for
 from portal.errors import PortalError
 from portal.extensions import db
-from portal.proposals.lifecycle import change_state
+from portal.proposals.lifecycle import change_state, require_step
 from portal.proposals.models import Proposal
 from portal.proposals.states import ProposalState, Step
 from portal.reviews.models import ACTIVE, DRAFT, SUBMITTED, WITHDRAWN, Assignment, Recommendation, Review
@@ -220,6 +220,7 @@ def save_review(
 
 def complete_review(proposal: Proposal, *, actor: User) -> None:
     """Every active assignment on the latest version has a submitted review: on to the committee's decision."""
+    require_step(proposal, Step.COMPLETE_REVIEW)  # a draft has no version to look at
     latest = proposal.versions[-1]
     current = [a for a in proposal.review_assignments if a.state == ACTIVE and a.version_id == latest.id]
     if not current:

@@ -9,7 +9,7 @@ from portal.auth.models import User
 from portal.committees.models import Committee
 from portal.errors import PortalError
 from portal.extensions import db
-from portal.proposals.lifecycle import change_state
+from portal.proposals.lifecycle import change_state, require_step
 from portal.proposals.models import Proposal
 from portal.proposals.states import Step
 from portal.routing.models import ProposalCommittee
@@ -23,6 +23,7 @@ def triage_proposal(
     proposal: Proposal, chosen: Sequence[Committee], *, proposed: Sequence[Committee], reason: str, actor: User
 ) -> list[ProposalCommittee]:
     """Send the latest version to the chosen committees; a choice other than the proposal needs a reason."""
+    require_step(proposal, Step.TRIAGE)  # before any route is added: a refusal leaves nothing to write
     reason = " ".join(reason.split())
     if not chosen:
         raise TriageError("Choose at least one committee, or confirm the proposal as out of scope.")
