@@ -48,7 +48,10 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_engine(app, db.engine)
-    migrate.init_app(app, db, directory=str(ROOT / "portal" / "migrations"), render_as_batch=True, compare_type=True)
+    from portal.database import compare_column_type
+
+    migrate.init_app(app, db, directory=str(ROOT / "portal" / "migrations"), render_as_batch=True,
+                     compare_type=compare_column_type)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"

@@ -9,7 +9,7 @@ politely for the lock instead; reads stay deferred and, under WAL, never block a
 from __future__ import annotations
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import String, event
 from sqlalchemy.engine import Engine
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -40,3 +40,11 @@ def configure_engine(app: Flask, engine: Engine) -> None:
 def may_write() -> bool:
     """True unless we are serving a read-only HTTP method."""
     return not (has_request_context() and request.method in READ_ONLY_METHODS)
+
+
+def compare_column_type(context, inspected_column, metadata_column, inspected_type, metadata_type) -> bool | None:  # noqa: ANN001 - Alembic's hook
+    """Alembic's type comparison, except that a VARCHAR length is no difference on SQLite, which never enforces
+    one: widening a column there would mean rebuilding a table other tables reference, for nothing."""
+    if context.dialect.name == "sqlite" and isinstance(inspected_type, String) and isinstance(metadata_type, String):
+        return False
+    return None  # Alembic's default comparison

@@ -7,6 +7,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
+from portal.database import compare_column_type
 from portal.extensions import db
 
 EXPECTED_TABLES = {
@@ -51,7 +52,8 @@ EXPECTED_TABLES = {
 
 def _drift() -> list:
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
+        opts = {"compare_type": compare_column_type, "render_as_batch": True}
+        context = MigrationContext.configure(connection, opts=opts)
         return compare_metadata(context, db.metadata)
 
 

@@ -139,6 +139,20 @@ def test_not_in_scope_needs_one_signer(app, world):
     assert db.session.scalars(select(RegulatoryClock)).all() == []
 
 
+def test_a_committee_with_a_name_as_long_as_allowed_can_sign(app, world):
+    """The meaning names the committee; a 200-character name once overflowed the column (a 500 on PostgreSQL)."""
+    w = world
+    w.ire.name = "Institutional Review Entity for the Oversight of Dual-Use Research of Concern " * 3
+    w.ire.name = w.ire.name[:200]
+    db.session.commit()
+    data = decision_form(determination="not_in_scope", outcome="approved", **{"condition-description-0": None})
+    assert post(client_for(app, w.chair), _url(w), data).status_code == 302
+    assert _sign(app, w.chair, _decision(w)).status_code == 302
+    decision = _decision(w)
+    assert decision.state == "final"
+    assert decision.signatures[0].signature.meaning.endswith(f"signed as chair of {w.ire.name}")
+
+
 def test_a_wrong_password_signs_nothing_and_is_audited(app, world):
     w = world
     post(client_for(app, w.chair), _url(w), decision_form())

@@ -168,9 +168,7 @@ def _people(factory: Factory, corpus: Corpus) -> World:
     """An institution, its committees and its people, every name made of payloads."""
     institution = factory.institution(name=corpus.text("institution", 200))
     set_criteria_set_active(institution, all_sets()["usg-durc-pepp-2024"], True, actor=None)
-    # 120, not the 200 a name may hold: a signature's meaning ("…: signed as chair of <name>") is a 200-character
-    # column, so a longer name cannot sign on PostgreSQL (a known bug, reported; not what this test is about).
-    ire = _committee(institution, corpus.text("committee", 120), "ire")
+    ire = _committee(institution, corpus.text("committee", 200), "ire")
     ibc = _committee(institution, "Biosafety Committee", "ibc")
     chair = factory.user(Role.CHAIR, Role.REVIEWER, institution=institution, name=corpus.text("chair", 200))
     reviewer = factory.user(Role.REVIEWER, institution=institution, name=corpus.text("reviewer", 200))
