@@ -13,7 +13,7 @@ from portal.auth.roles import Role
 from tests.conftest import csrf_token
 from tests.reviews.conftest import client_for
 from tests.security.faults import POINTS, failing
-from tests.security.test_fault_injection import _state
+from tests.security.manifest import database_state
 
 LOCKED = "database is locked"
 
@@ -23,7 +23,7 @@ def test_a_locked_database_is_a_503_to_retry_and_leaves_nothing(app, factory, po
     investigator = factory.user(Role.INVESTIGATOR)
     client = client_for(app, investigator)
     form = {"csrf_token": csrf_token(client, "/dashboard"), "title": "A fictional contention drill"}
-    before = _state()
+    before = database_state()
 
     with failing(point, LOCKED) as fault:
         busy = client.post("/proposals/new", data=form)
@@ -34,9 +34,9 @@ def test_a_locked_database_is_a_503_to_retry_and_leaves_nothing(app, factory, po
     page = busy.get_data(as_text=True)
     assert "try again in a moment; nothing was lost" in page
     assert "tell your administrator this reference" not in page, "a busy database is not an incident"
-    assert _state() == before, "the refused change left rows or audit events behind"
+    assert database_state() == before, "the refused change left rows or audit events behind"
     assert verify_chain().intact
 
     retried = client.post("/proposals/new", data=form)
     assert retried.status_code == 302, retried.get_data(as_text=True)[:500]
-    assert _state() != before
+    assert database_state() != before
