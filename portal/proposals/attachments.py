@@ -73,6 +73,11 @@ def store_file(content: bytes, directory: str | os.PathLike[str]) -> str:
     return storage_name
 
 
+def discard_file(storage_name: str, directory: str | os.PathLike[str]) -> None:
+    """Remove a stored file that no row names: its unit of work failed after the file was written."""
+    stored_path(storage_name, directory).unlink(missing_ok=True)
+
+
 def stored_path(storage_name: str, directory: str | os.PathLike[str]) -> Path:
     if not storage_name.endswith(".pdf") or not all(c in "0123456789abcdef" for c in storage_name[:-4]):
         raise AttachmentRefused("Unknown attachment.")

@@ -11,7 +11,7 @@ from portal.errors import PortalError
 from portal.extensions import db
 from portal.proposals import operations as ops
 from portal.proposals import permissions as can
-from portal.proposals.attachments import stored_path
+from portal.proposals.attachments import discard_file, stored_path
 from portal.proposals.forms import AttachmentForm
 from portal.proposals.views import back_to, bp, load_proposal
 
@@ -25,19 +25,20 @@ def upload(proposal_id: int):  # noqa: ANN201
         flash(" ".join(form.document.errors) or "Choose a PDF file to upload.", "error")
         return back_to(proposal, "#attachments")
     upload = form.document.data
+    directory = current_app.config["ATTACHMENT_DIR"]
     try:
         attachment = ops.add_attachment(
-            proposal,
-            filename=upload.filename,
-            content=upload.read(),
-            directory=current_app.config["ATTACHMENT_DIR"],
-            actor=current_user,
+            proposal, filename=upload.filename, content=upload.read(), directory=directory, actor=current_user
         )
     except PortalError as refusal:
         db.session.rollback()
         flash(f"{refusal} Nothing was attached.", "error")
     else:
-        db.session.commit()
+        try:
+            db.session.commit()
+        except Exception:
+            discard_file(attachment.storage_name, directory)  # nothing was saved, so neither is the file
+            raise
         flash(f"Attached {attachment.filename} ({attachment.pages} pages).", "info")
     return back_to(proposal, "#attachments")
 

@@ -15,7 +15,7 @@ from portal.clock import utcnow
 from portal.criteria.model import CriteriaSet
 from portal.errors import InvalidTransitionError
 from portal.extensions import db
-from portal.proposals.attachments import clean_display_name, inspect_pdf, store_file
+from portal.proposals.attachments import clean_display_name, discard_file, inspect_pdf, store_file
 from portal.proposals.fields import FIELDS, TeamRole
 from portal.proposals.lifecycle import change_state
 from portal.proposals.models import (
@@ -116,29 +116,34 @@ def add_attachment(
 ) -> Attachment:
     _require_editable(proposal)
     facts = inspect_pdf(content)
-    attachment = Attachment(
-        proposal_id=proposal.id,
-        filename=clean_display_name(filename),
-        storage_name=store_file(content, directory),
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        pages=facts.pages,
-        has_active_content=facts.has_active_content,
-        uploaded_by_id=actor.id,
-    )
-    proposal.attachments.append(attachment)
-    proposal.updated_at = utcnow()
-    record(
-        "attachment.uploaded",
-        actor=actor,
-        target=attachment,
-        data={
-            "proposal_id": proposal.id,
-            "filename": attachment.filename,
-            "sha256": attachment.sha256,
-            "size": attachment.size,
-        },
-    )
+    storage_name = store_file(content, directory)
+    try:
+        attachment = Attachment(
+            proposal_id=proposal.id,
+            filename=clean_display_name(filename),
+            storage_name=storage_name,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            pages=facts.pages,
+            has_active_content=facts.has_active_content,
+            uploaded_by_id=actor.id,
+        )
+        proposal.attachments.append(attachment)
+        proposal.updated_at = utcnow()
+        record(
+            "attachment.uploaded",
+            actor=actor,
+            target=attachment,
+            data={
+                "proposal_id": proposal.id,
+                "filename": attachment.filename,
+                "sha256": attachment.sha256,
+                "size": attachment.size,
+            },
+        )
+    except Exception:
+        discard_file(storage_name, directory)  # the flush failed: no row will name the file (the view covers commit)
+        raise
     return attachment
 
 
