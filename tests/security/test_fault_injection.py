@@ -1,113 +1,107 @@
 """Check 21 (and v5 2.3.3, all-or-nothing): an OperationalError injected after the state change was flushed, or
-just before the commit, at write endpoints of every area, in the demo world. The person gets a 500 page with an
-incident reference; neither the business change nor its audit event persists (every table hashes as before); the
-chain verifies. The same request without the fault then succeeds and changes the database, which proves the fault
-hit a real write."""
+just before the commit, at every POST rule of the app that writes, in the demo world (the cases: fault_cases*.py).
+The person gets a 500 page with an incident reference; neither the business change nor its audit event persists
+(every table hashes as before) and no file stays behind; the chain verifies; a sign-in whose commit failed signs
+nobody in. The same request without the fault then succeeds and changes the database, which proves the fault hit
+a real write."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import io
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from flask.testing import FlaskClient
 
+import tests.security.fault_cases_proposals  # noqa: F401 - registers its cases
+import tests.security.fault_cases_review  # noqa: F401 - registers its cases
 from portal.audit.verify import verify_chain
-from portal.auth.models import User
-from portal.backup.manifest import build_manifest
-from portal.demo.seed import DEMO_PASSWORD, seed_demo
-from portal.extensions import db
-from tests.committees.conftest import settings_form
-from tests.conftest import csrf_token
+from portal.demo.seed import DEMO_PASSWORD
+from portal.extensions import limiter
+from tests.conftest import FreshContextClient, _make_app, csrf_token
+from tests.databases import TemplateDatabase
+from tests.security.fault_cases import CASES, EXEMPT, FaultCase, Upload
 from tests.security.faults import POINTS, failing
+from tests.security.manifest import database_state
+from tests.security.routes import all_rules
+from tests.security.seeded_demo import SeededDemo
 
-Request = tuple[str, dict]
-
-
-def _id(model_query) -> int:  # noqa: ANN001
-    found = db.session.scalar(model_query)
-    assert found is not None, "the demo world changed: this fault case needs a new object"
-    return found
+POST_ENDPOINTS = {r.endpoint for r in all_rules() if "POST" in r.methods}
 
 
-def _draft_of_investigator() -> int:
-    from portal.proposals.models import Proposal
-
-    pi = select(User.id).where(User.email == "investigator@northbridge.example").scalar_subquery()
-    return _id(select(Proposal.id).where(Proposal.pi_id == pi, Proposal.state == "draft").order_by(Proposal.id))
-
-
-def _scheduled_meeting() -> int:
-    from portal.meetings.models import Meeting
-
-    return _id(select(Meeting.id).where(Meeting.state == "scheduled").order_by(Meeting.id))
+def test_every_post_rule_has_a_fault_case() -> None:
+    assert POST_ENDPOINTS - CASES.keys() - EXEMPT.keys() == set(), "add a fault case (or an exemption with reason)"
+    assert (CASES.keys() | EXEMPT.keys()) - POST_ENDPOINTS == set(), "these POST rules no longer exist"
+    assert CASES.keys() & EXEMPT.keys() == set(), "a rule is both faulted and exempt"
 
 
-def _pending_account() -> int:
-    return _id(select(User.id).where(User.status == "pending"))
+@pytest.fixture(scope="module")
+def seeded(template_db: TemplateDatabase, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeededDemo]:
+    """One app for the module, on the demo world seeded once (each case then gets a fresh copy)."""
+    tmp = tmp_path_factory.mktemp("faults")
+    url = template_db.copy_url(tmp)
+    application = _make_app(url, tmp / "instance")
+    application.test_client_class = FreshContextClient
+    with application.app_context():
+        world = SeededDemo(application, tmp)
+        yield world
+        world.close()
+    template_db.release(url)
 
 
-@dataclass(frozen=True)
-class Case:
-    name: str
-    persona: str | None  # demo e-mail; None: not signed in
-    request: Callable[[], Request]
+@pytest.fixture
+def demo_app(seeded: SeededDemo) -> Flask:
+    """The module's app on a fresh copy of the demo world."""
+    from flask import current_app
+
+    seeded.restore()
+    limiter.reset()
+    return current_app._get_current_object()
 
 
-CASES = [
-    Case("sign in", None, lambda: ("/sign-in", {"email": "investigator@northbridge.example",
-                                                "password": DEMO_PASSWORD})),
-    Case("create a proposal", "investigator@northbridge.example",
-         lambda: ("/proposals/new", {"title": "A fictional fault drill"})),
-    Case("add a collaborator", "investigator@northbridge.example",
-         lambda: (f"/proposals/{_draft_of_investigator()}/collaborators",
-                  {"name": "Dr Fictional", "affiliation": "Fictional Institute"})),
-    Case("create a committee", "coordinator@northbridge.example",
-         lambda: ("/committees/new", settings_form(name="Fault drill committee"))),
-    Case("start a meeting", "chair@northbridge.example", lambda: (f"/meetings/{_scheduled_meeting()}/start", {})),
-    Case("approve an account", "admin@northbridge.example",
-         lambda: (f"/admin/accounts/{_pending_account()}/approve", {"roles": ["investigator"]})),
-    Case("apply a criteria set", "admin@northbridge.example", lambda: ("/criteria/usg-durc-2014/activate", {})),
-]
-
-
-def _state() -> dict:
-    db.session.commit()  # end the test's own transaction (on SQLite it would hold the write lock)
-    with db.engine.connect() as connection:
-        return build_manifest(connection)["tables"]
-
-
-def _client(app: Flask, persona: str | None):  # noqa: ANN202
+def _client(app: Flask, persona: str | None) -> FlaskClient:
     client = app.test_client()
     if persona:
         signed = client.post("/sign-in", data={"csrf_token": csrf_token(client), "email": persona,
                                                "password": DEMO_PASSWORD})
         assert signed.status_code == 302, persona
-    return client, csrf_token(client, "/dashboard" if persona else "/sign-in")
+    return client
+
+
+def _files(app: Flask) -> set[Path]:
+    """Every file the app keeps outside the database (attachments, exports), by path."""
+    return {p for p in Path(app.config["INSTANCE_PATH"]).rglob("*") if p.is_file()}
+
+
+def _form(data: dict) -> dict:
+    """The form to post, with a fresh stream for each file: a stream is read once."""
+    return {k: (io.BytesIO(v.content), v.filename) if isinstance(v, Upload) else v for k, v in data.items()}
 
 
 @pytest.mark.parametrize("point", POINTS)
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_a_failure_inside_the_unit_of_work_leaves_nothing_behind(app, case: Case, point: str) -> None:
-    seed_demo()
-    db.session.commit()
-    client, token = _client(app, case.persona)
-    path, data = case.request()
-    before = _state()
+@pytest.mark.parametrize("endpoint", sorted(CASES))
+def test_a_failure_inside_the_unit_of_work_leaves_nothing_behind(demo_app: Flask, endpoint: str, point: str) -> None:
+    case: FaultCase = CASES[endpoint]
+    client = _client(demo_app, case.persona)
+    path, data = case.build(client)
+    assert demo_app.url_map.bind("localhost").match(path, method="POST")[0] == endpoint, path
+    token = csrf_token(client, "/dashboard" if case.persona else "/sign-in")
+    before, files = database_state(), _files(demo_app)
     with failing(point) as fault:
-        failed = client.post(path, data={"csrf_token": token, **data})
-    assert fault.fired == 1, f"{case.name}: the request never reached {point}"
-    page = failed.get_data(as_text=True)
+        failed = client.post(path, data={"csrf_token": token, **_form(data)})
+    assert fault.fired == 1, f"{endpoint}: the request never reached {point}"
     assert failed.status_code in (500, 503)
-    assert "tell your administrator this reference" in page
-    assert _state() == before, "a failed unit of work left rows or audit events behind"
+    assert "tell your administrator this reference" in failed.get_data(as_text=True)
+    assert database_state() == before, "a failed unit of work left rows or audit events behind"
+    assert _files(demo_app) == files, "a failed unit of work left files behind"
     assert verify_chain().intact
 
     # The browser must not hold what the database refused: a sign-in whose commit failed signs nobody in.
     if case.persona is None:
         assert client.get("/dashboard").status_code == 302, "a sign-in whose commit failed signed the browser in"
-    control = client.post(path, data={"csrf_token": token, **data})
+    control = client.post(path, data={"csrf_token": token, **_form(data)})
     assert control.status_code in (200, 302), control.get_data(as_text=True)[:500]
-    assert _state() != before, f"{case.name}: without the fault nothing was written, so the case proves nothing"
+    assert database_state() != before, f"{endpoint}: without the fault nothing was written, so the case proves nothing"
     assert verify_chain().intact
