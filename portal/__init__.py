@@ -77,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.proposals import file_views, team_views, version_views  # noqa: F401 - routes on proposals.bp
     from portal.proposals.views import bp as proposals_bp
     from portal.records.views import bp as records_bp
+    from portal.reports.views import bp as reports_bp
     from portal.reviews import review_views  # noqa: F401 - routes on reviews.bp
     from portal.reviews.views import bp as reviews_bp
     from portal.revisions.views import bp as revisions_bp
@@ -84,7 +85,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.screenings.views import bp as screenings_bp
 
     for blueprint in (home_bp, auth_bp, admin_bp, proposals_bp, screenings_bp, committees_bp, routing_bp, reviews_bp,
-                      revisions_bp, decisions_bp, meetings_bp, records_bp, jobs_bp, audit_bp):
+                      revisions_bp, decisions_bp, meetings_bp, records_bp, jobs_bp, audit_bp,
+                      reports_bp):
         app.register_blueprint(blueprint)
 
 
@@ -96,6 +98,7 @@ def _register_cli(app: Flask) -> None:
     from portal.demo.commands import demo_cli
     from portal.institutions.commands import institutions_cli
     from portal.records.commands import records_cli
+    from portal.reports.commands import reports_cli
 
-    for group in (audit_cli, backup_cli, users_cli, institutions_cli, demo_cli, records_cli):
+    for group in (audit_cli, backup_cli, users_cli, institutions_cli, demo_cli, records_cli, reports_cli):
         app.cli.add_command(group)

@@ -49,6 +49,8 @@ DEFAULTS: dict[str, Any] = {
     # Background jobs run in a thread of the worker that accepted them; the tests run them before the request
     # returns (PORTAL_JOBS_RUN_INLINE=1 does the same anywhere).
     "JOBS_RUN_INLINE": False,
+    # Governance reports: a count below this shows as "<N" to a cross-institution reader (PORTAL_REPORT_SMALL_CELL).
+    "REPORT_SMALL_CELL": 5,
 }
 
 # Keys that appear in tutorials and sample files; never acceptable in production.

@@ -15,6 +15,7 @@ from portal.proposals.models import (
     ProposalMember,
     ProposalVersion,
 )
+from portal.reports.models import GovernanceScope
 from portal.reviews.models import Assignment, Review
 from portal.revisions.models import RevisionItem, RevisionRequest
 from portal.routing.models import ProposalCommittee
@@ -22,6 +23,7 @@ from portal.signatures.models import Signature
 
 __all__ = [
     "Job",
+    "GovernanceScope",
     "Appeal", "Condition", "Decision", "DecisionSignature", "RegulatoryClock",
     "AgendaItem", "Attendance", "Meeting", "Recusal", "Vote",
     "Assignment",

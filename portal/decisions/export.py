@@ -28,6 +28,7 @@ from portal.jobs.models import Job
 from portal.proposals.models import Proposal, ProposalMember
 from portal.records import service
 from portal.records.files import DiskFullError, FileWriteError
+from portal.reports.permissions import is_cross_institution
 
 REGISTER_ROLES = (Role.GOVERNANCE, Role.COORDINATOR, Role.CHAIR)
 EXPORT_LIMIT = 500
@@ -52,7 +53,9 @@ class RegisterRow:
 
 
 def can_open_register(user: User | None) -> bool:
-    return bool(user and getattr(user, "is_authenticated", False) and user.is_active and user.has_role(*REGISTER_ROLES))
+    """Not for a cross-institution governance user: they read aggregates only (portal.reports)."""
+    return bool(user and getattr(user, "is_authenticated", False) and user.is_active and user.has_role(*REGISTER_ROLES)
+                and not is_cross_institution(user))
 
 
 def register(user: User) -> list[RegisterRow]:

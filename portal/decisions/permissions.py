@@ -12,6 +12,7 @@ from portal.clock import utcnow
 from portal.committees.kinds import MemberRole
 from portal.proposals.permissions import can_view_proposal, is_conflicted, is_on_team
 from portal.proposals.states import ProposalState
+from portal.reports.permissions import is_cross_institution
 from portal.reviews.permissions import acting_chair_id, managing_committees
 
 if TYPE_CHECKING:
@@ -63,7 +64,8 @@ def can_view_decision(user: User | None, decision: Decision) -> bool:
     if can_view_proposal(user, proposal):
         return True
     governance = user.has_role(Role.GOVERNANCE) and user.institution_id == proposal.institution_id
-    return governance and not is_conflicted(user, proposal)
+    # A governance user scoped to several institutions reads aggregates only (portal.reports), never a decision.
+    return governance and not is_cross_institution(user) and not is_conflicted(user, proposal)
 
 
 def can_read_record(user: User | None, decision: Decision) -> bool:

@@ -1,0 +1,1 @@
+"""Tests of governance reports and what-if re-screening."""
