@@ -51,6 +51,9 @@ DEMO_USERS = (
     DemoUser("governance@northbridge.example", "Robert Adeyemi", (Role.GOVERNANCE,), "Research Office"),
     DemoUser("admin@northbridge.example", "Ines Moreau", (Role.ADMIN,), "Research Office"),
     DemoUser("community@northbridge.example", "Grace Whitfield (community member)", (Role.REVIEWER,), "Public Health"),
+    # Reads reports across Northbridge and a partner institution: aggregates only, never a proposal.
+    DemoUser("consortium@northbridge.example", "Tomas Lindqvist (consortium liaison)", (Role.GOVERNANCE,),
+             "Research Office"),
 )
 DEPARTMENTS = ("Microbiology", "Immunology", "Computational Biology", "Public Health", "Research Office")
 

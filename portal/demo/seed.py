@@ -57,6 +57,7 @@ def seed_demo() -> list[DemoUser]:
     _seed_decisions(users)
     _seed_triage(institution, coordinator=users[5])
     _seed_review(users)
+    _seed_reports(institution, users)
     return list(DEMO_USERS)
 
 
@@ -65,6 +66,12 @@ def _seed_decisions(users: list[User]) -> None:
 
     seed_decided_story(pi=users[0], chair=users[4], reviewer=users[3], coordinator=users[5])
     seed_administrative(coordinator=users[5])
+
+
+def _seed_reports(institution: Institution, users: list[User]) -> None:
+    from portal.demo.reports import seed_reports
+
+    seed_reports(institution, users)
 
 
 def _seed_people_and_proposals() -> tuple[Institution, list[User]]:
