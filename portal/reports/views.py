@@ -7,23 +7,23 @@ coordinator, the discordant cases (one).
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from portal.clock import utcnow
+from portal.reports.export import report_csv
 from portal.reports.forms import ReportFilterForm
 from portal.reports.permissions import can_read_reports, report_scope
 from portal.reports.queries import filter_choices
-from portal.reports.report import build_report
+from portal.reports.report import Report, build_report
 from portal.reports.rules import DEFAULT_SMALL_CELL
 from portal.screenings.registry import all_sets
 
 bp = Blueprint("reports", __name__)
 
 
-@bp.route("/reports")
-@login_required
-def report_page():  # noqa: ANN201
+def _report() -> tuple[ReportFilterForm, Report]:
+    """The reader's report under the filters in the query string (none, if any is refused)."""
     user = current_user._get_current_object()
     if not can_read_reports(user):
         abort(404)
@@ -32,7 +32,32 @@ def report_page():  # noqa: ANN201
     form = ReportFilterForm(request.args, institutions=institutions, committees=committees, sets=all_sets())
     form.validate()
     threshold = int(current_app.config.get("REPORT_SMALL_CELL", DEFAULT_SMALL_CELL))
-    report = build_report(user, scope, form.filters(), utcnow().date(), threshold)
+    return form, build_report(user, scope, form.filters(), utcnow().date(), threshold)
+
+
+def _query(form: ReportFilterForm) -> dict[str, str]:
+    """The filters as entered, for the download links: the form's own fields only (never url_for's options)."""
+    return {name: value for name, value in request.args.items() if name in form._fields and value}
+
+
+def _page(form: ReportFilterForm, report: Report):  # noqa: ANN202
     problems = form.problems()
     return render_template("reports/report.html", form=form, report=report, problems=problems,
-                           filtered=form.filters().active), 400 if problems else 200
+                           filtered=form.filters().active, query=_query(form)), 400 if problems else 200
+
+
+@bp.route("/reports")
+@login_required
+def report_page():  # noqa: ANN201
+    return _page(*_report())
+
+
+@bp.route("/reports/report.csv")
+@login_required
+def report_csv_download():  # noqa: ANN201
+    form, report = _report()
+    if form.errors:  # the page says what is wrong; a file of unfiltered figures would mislead
+        return _page(form, report)
+    name = f"governance-report-{utcnow().date().isoformat()}.csv"
+    return Response(report_csv(report), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
