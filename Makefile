@@ -57,10 +57,12 @@ slow: $(SLOW_STAMP)
 	PORTAL_TEST_DB=postgresql $(BIN)/python -m pytest -m slow -v --durations=0 $(PYTEST_ARGS)
 
 ## make bench: the screening engine against hand-written rules (10,000 proposals), then decision-record PDFs
-## (one record against plain WeasyPrint; 200 records on 2 processes against 1); writes bench/results.json
+## (one record against plain WeasyPrint; 200 records on 2 processes against 1), then the governance report over
+## 10,000 proposals against hand-written GROUP BY SQL; writes bench/results.json
 bench: $(STAMP)
 	$(BIN)/python -m bench.screening
 	$(BIN)/python -m bench.records
+	$(BIN)/python -m bench.report
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache test-artifacts
