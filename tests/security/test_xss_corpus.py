@@ -249,7 +249,7 @@ def build_xss_world(factory: Factory) -> XssWorld:
     return XssWorld([pi, w.chair, w.reviewer, w.coordinator, admin, governance], decision, corpus.tags)
 
 
-class Markup(HTMLParser):
+class MarkupChecker(HTMLParser):
     """What a browser would act on: tags, on* attributes, and URLs in link, source and action attributes."""
 
     def __init__(self) -> None:
@@ -275,7 +275,7 @@ class Markup(HTMLParser):
 def _page_problems(body: str) -> list[str]:
     raw = [p for p in MARKUP if p in body]
     evaluated = [e for e in EVALUATED if e in body]
-    parser = Markup()
+    parser = MarkupChecker()
     parser.feed(body)
     parser.close()
     return [f"raw {p!r}" for p in raw] + [f"evaluated {e!r}" for e in evaluated] + parser.problems
