@@ -78,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.proposals.views import bp as proposals_bp
     from portal.records.views import bp as records_bp
     from portal.reports.views import bp as reports_bp
+    from portal.reports.whatif_views import bp as whatif_bp
     from portal.reviews import review_views  # noqa: F401 - routes on reviews.bp
     from portal.reviews.views import bp as reviews_bp
     from portal.revisions.views import bp as revisions_bp
@@ -86,7 +87,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (home_bp, auth_bp, admin_bp, proposals_bp, screenings_bp, committees_bp, routing_bp, reviews_bp,
                       revisions_bp, decisions_bp, meetings_bp, records_bp, jobs_bp, audit_bp,
-                      reports_bp):
+                      whatif_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 

@@ -58,6 +58,7 @@ def seed_demo() -> list[DemoUser]:
     _seed_triage(institution, coordinator=users[5])
     _seed_review(users)
     _seed_reports(institution, users)
+    _seed_whatif(users)
     return list(DEMO_USERS)
 
 
@@ -66,6 +67,12 @@ def _seed_decisions(users: list[User]) -> None:
 
     seed_decided_story(pi=users[0], chair=users[4], reviewer=users[3], coordinator=users[5])
     seed_administrative(coordinator=users[5])
+
+
+def _seed_whatif(users: list[User]) -> None:
+    from portal.demo.whatif import seed_whatif
+
+    seed_whatif(governance=next(u for u in users if u.has_role(Role.GOVERNANCE)))
 
 
 def _seed_reports(institution: Institution, users: list[User]) -> None:

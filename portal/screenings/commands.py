@@ -3,6 +3,7 @@ checked even though the portal itself refuses to start with it."""
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -58,6 +59,31 @@ def _digest_drift(sets: dict[str, CriteriaSet]) -> list[str]:
                 f"{criteria_set.digest[:12]}…); bump the version"
             )
     return drift
+
+
+@criteria_cli.command("whatif")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Only versions submitted on or after this date (YYYY-MM-DD).")
+def whatif_command(file: Path, since: datetime.datetime | None) -> None:
+    """Re-screen past submitted versions under FILE (an edited copy of a set) and print which provisional outcomes
+    would change. Nothing is stored. Exit 2 listing the problems when FILE is not a valid set."""
+    from portal.reports.whatif import summary_lines
+    from portal.reports.whatif_job import rescreen
+    from portal.reports.whatif_queries import Scope
+    from portal.reports.whatif_source import load_set_file
+
+    criteria_set, problems = load_set_file(_criteria_dir(), file)
+    if criteria_set is None:
+        for problem in problems:
+            click.echo(f"  - {problem}", err=True)
+        click.echo(f"{len(problems)} problem(s) found; nothing was re-screened.", err=True)
+        raise SystemExit(2)
+    app = click.get_current_context().ensure_object(ScriptInfo).load_app()
+    with app.app_context():
+        summary = rescreen(criteria_set, Scope(None, since.date() if since else None))
+    for line in summary_lines(summary):
+        click.echo(line)
 
 
 @criteria_cli.command("list")

@@ -25,7 +25,7 @@ from tests.audit.scenarios import load_scenarios
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = sorted(
     [".".join(path.relative_to(ROOT).with_suffix("").parts) for path in (ROOT / "portal").glob("*/operations.py")]
-    + ["portal.decisions.monitoring"]
+    + ["portal.decisions.monitoring", "portal.reports.whatif_operations"]
 )
 NOT_OPERATIONS = {"portal.audit.operations"}  # `record` itself: the one function every operation calls
 # Public functions that write nothing, each with the reason it is still where it is.

@@ -321,3 +321,8 @@ def _complete_clock(_client: FlaskClient) -> Request:
 @case("decisions.export", persona=GOVERNANCE)
 def _export(_client: FlaskClient) -> Request:
     return "/decisions/export", {"decision_id": [str(_final_decision().id)]}
+
+
+@case("whatif.start", persona=GOVERNANCE)
+def _whatif(_client: FlaskClient) -> Request:
+    return "/reports/whatif", {"set_id": "usg-durc-pepp-2024"}

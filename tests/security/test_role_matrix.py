@@ -53,7 +53,7 @@ def load_matrix() -> tuple[dict[str, Allowed], set[str]]:
 
 def _pages_for_every_role(world, governance: User) -> None:  # noqa: ANN001
     """What the canary world lacks for a role to show its pages: a proposal awaiting triage, one in review that
-    nobody is conflicted with, and a finished export job of the governance user."""
+    nobody is conflicted with, and a finished export job and what-if of the governance user."""
     from flask import current_app
 
     from portal.committees.models import Committee
@@ -62,6 +62,7 @@ def _pages_for_every_role(world, governance: User) -> None:  # noqa: ANN001
     from portal.jobs import runner
     from portal.jobs.operations import create_job
     from portal.routing.operations import triage_proposal
+    from tests.reports.whatif_world import finished_whatif
     from tests.routing.test_triage import REFERRED, _screened
 
     home = world.leak.chair.institution
@@ -74,6 +75,7 @@ def _pages_for_every_role(world, governance: User) -> None:  # noqa: ANN001
     job_id = create_job("record_export", {"decision_ids": decision_ids}, total=len(decision_ids), actor=governance).id
     db.session.commit()
     runner.run(current_app._get_current_object(), job_id, export_records)
+    finished_whatif(governance)
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ class Scenario:
 
 
 SCENARIOS: dict[str, Scenario] = {}
-MODULES = ("accounts", "committees", "proposals", "reviews", "meetings", "decisions", "report_scopes")
+MODULES = ("accounts", "committees", "proposals", "reviews", "meetings", "decisions", "whatif", "report_scopes")
 
 
 def call(*args: Any, **kwargs: Any) -> Call:

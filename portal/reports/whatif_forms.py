@@ -1,0 +1,40 @@
+"""The what-if form: a shipped set or an uploaded edited copy, and how far back to look."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateField, SelectField
+from wtforms.validators import Optional
+
+from portal.criteria.model import CriteriaSet
+from portal.reports.whatif_source import UPLOAD_LIMIT
+
+NO_SHIPPED_SET = ""
+
+
+class WhatIfForm(FlaskForm):
+    set_id = SelectField("A criteria set as shipped in review_criteria/", choices=[], validate_choice=True)
+    document = FileField(
+        "Or an edited copy of a criteria set (YAML)",
+        description=f"Checked by the same loader as the shipped sets, against the shipped lists and shared "
+        f"questions; at most {UPLOAD_LIMIT // 1024} KB. It is used for this what-if only and never applied.",
+    )
+    since = DateField("Versions submitted on or after (optional)", validators=[Optional()])
+
+    def offer(self, sets: Iterable[CriteriaSet]) -> WhatIfForm:
+        self.set_id.choices = [(NO_SHIPPED_SET, "— use the uploaded file —")] + [
+            (s.id, f"{s.title} ({s.id}, version {s.version})") for s in sets
+        ]
+        return self
+
+    def validate(self, extra_validators: dict | None = None) -> bool:
+        valid = super().validate(extra_validators)
+        uploaded = bool(self.document.data and getattr(self.document.data, "filename", ""))
+        if valid and uploaded == (self.set_id.data != NO_SHIPPED_SET):
+            self.set_id.errors.append("Choose a shipped set or upload an edited copy: one of the two."
+                                      if uploaded else "Choose a shipped set, or upload an edited copy.")
+            return False
+        return valid
