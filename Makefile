@@ -58,10 +58,12 @@ slow: $(SLOW_STAMP)
 
 ## make bench: the screening engine against hand-written rules (10,000 proposals), then decision-record PDFs
 ## (one record against plain WeasyPrint; 200 records on 2 processes against 1), then the governance report over
-## 10,000 proposals against hand-written GROUP BY SQL; writes bench/results.json
+## 10,000 proposals against hand-written GROUP BY SQL, then what-if re-screening of 10,000 versions against a Core
+## select and the engine loop; writes bench/results.json
 bench: $(STAMP)
 	$(BIN)/python -m bench.screening
 	$(BIN)/python -m bench.records
+	$(BIN)/python -m bench.whatif
 	$(BIN)/python -m bench.report
 
 clean:
