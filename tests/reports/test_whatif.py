@@ -212,3 +212,34 @@ def test_the_criteria_set_page_links_to_the_whatif_for_those_who_may_run_it(app,
     assert link not in _client(app, investigator).get(f"/criteria/{DURC_2024}").get_data(as_text=True)
     form = _client(app, world.coordinator).get(f"{START}?set_id={DURC_2024}").get_data(as_text=True)
     assert f'<option selected value="{DURC_2024}">' in form
+
+
+def test_the_result_page_runs_as_many_statements_whatever_the_number_of_changes(app, world, factory):
+    from tests.reports.whatif_world import VOLUNTARY_NOT_FEDERAL, submitted
+    from tests.statements import statements_for
+
+    client = _client(app, world.coordinator)
+    few = _upload(client, edited_copy()).headers["Location"]
+    for n in range(4):
+        submitted(factory, world.changes.pi, f"Another fictional survey {n}", VOLUNTARY_NOT_FEDERAL)
+    many = _upload(client, edited_copy()).headers["Location"]
+    assert _summary(client, post(client, START, {"set_id": DURC_2024}))["screened"] == 9
+    assert "Another fictional survey 3" in client.get(many).get_data(as_text=True)
+    assert statements_for(client, many) == statements_for(client, few)
+
+
+def test_a_set_that_changed_since_the_request_fails_the_job_and_keeps_nothing(app, world):
+    from portal.jobs import runner
+    from portal.reports.whatif_job import run_whatif
+    from portal.reports.whatif_operations import request_whatif
+    from portal.reports.whatif_queries import Scope
+
+    # Asked for as "the shipped set" with a digest the shipped file no longer has: as after a deployment.
+    edited, _problems = load_set_text(CRITERIA_DIR, "edited.yaml", edited_copy())
+    job_id = request_whatif(edited, Scope((world.institution.id,)), total=5, upload=None, actor=world.coordinator).id
+    db.session.commit()
+    runner.run(app, job_id, run_whatif)
+    job = db.session.get(Job, job_id)
+    assert job.state == "failed" and "changed since this what-if was asked for" in job.message
+    page = _client(app, world.coordinator).get(f"{START}/{job_id}").get_data(as_text=True)
+    assert "Nothing was kept" in page and job.result_path is None

@@ -53,7 +53,7 @@ class WhatIfWorld:
     unscreened: Proposal  # submitted while no set applied
 
 
-def _submitted(factory: Factory, pi: User, title: str, profile: dict[str, Any], *, screened: bool = True) -> Proposal:
+def submitted(factory: Factory, pi: User, title: str, profile: dict[str, Any], *, screened: bool = True) -> Proposal:
     proposal = factory.proposal(pi, title=title)
     sets = active_sets_for(pi.institution_id) if screened else []
     if screened:
@@ -69,17 +69,17 @@ def _submitted(factory: Factory, pi: User, title: str, profile: dict[str, Any], 
 def make_whatif_world(factory: Factory) -> WhatIfWorld:
     institution = factory.institution()
     pi = factory.user(Role.INVESTIGATOR, institution=institution)
-    unscreened = _submitted(factory, pi, "Fictional study submitted before any set applied", VOLUNTARY_NOT_FEDERAL,
+    unscreened = submitted(factory, pi, "Fictional study submitted before any set applied", VOLUNTARY_NOT_FEDERAL,
                             screened=False)
     activate(institution, DURC_2024)
     world = WhatIfWorld(
         institution=institution,
         coordinator=factory.user(Role.COORDINATOR, institution=institution),
         governance=factory.user(Role.GOVERNANCE, institution=institution),
-        changes=_submitted(factory, pi, "Fictional survey asking for voluntary review", VOLUNTARY_NOT_FEDERAL),
-        federal=_submitted(factory, pi, "Fictional federally funded study asking for review", VOLUNTARY_FEDERAL),
-        cat1=_submitted(factory, pi, "Fictional study referred as Category 1", CAT1_PROFILE),
-        nothing=_submitted(factory, pi, "Fictional desk review out of scope", NOTHING),
+        changes=submitted(factory, pi, "Fictional survey asking for voluntary review", VOLUNTARY_NOT_FEDERAL),
+        federal=submitted(factory, pi, "Fictional federally funded study asking for review", VOLUNTARY_FEDERAL),
+        cat1=submitted(factory, pi, "Fictional study referred as Category 1", CAT1_PROFILE),
+        nothing=submitted(factory, pi, "Fictional desk review out of scope", NOTHING),
         unscreened=unscreened,
     )
     stored = dict(db.session.execute(select(Screening.proposal_id, Screening.outcome_id)
