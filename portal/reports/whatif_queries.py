@@ -3,6 +3,7 @@ its stored screening under the set id gave), and which of the changed versions a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,9 +14,11 @@ from sqlalchemy import ColumnElement, and_, func, select
 from portal.auth.models import User
 from portal.extensions import db
 from portal.institutions.models import Institution
+from portal.jobs.models import Job
 from portal.proposals.models import Proposal, ProposalVersion
 from portal.proposals.queries import visible_proposals_clause
 from portal.reports.whatif import Prior
+from portal.reports.whatif_permissions import WHATIF_KIND
 from portal.screenings.models import Screening
 
 BATCH = 1000
@@ -108,3 +111,16 @@ def listed_changes(user: User, scope: Scope, changes: list[dict[str, Any]]) -> l
 
 def institution_names(ids: tuple[int, ...]) -> list[str]:
     return list(db.session.scalars(select(Institution.name).where(Institution.id.in_(ids)).order_by(Institution.name)))
+
+
+def my_whatifs(user: User, limit: int = 20) -> list[tuple[int, str, datetime, dict[str, Any]]]:
+    """The person's own what-ifs, newest first: (job id, state, asked at, the set they named). One statement."""
+    rows = db.session.execute(select(Job.id, Job.state, Job.created_at, Job.params)
+                              .where(Job.owner_id == user.id, Job.kind == WHATIF_KIND)
+                              .order_by(Job.id.desc()).limit(limit))
+    return [(job_id, state, at, _named(params)) for job_id, state, at, params in rows]
+
+
+def _named(params: str) -> dict[str, Any]:
+    data = json.loads(params)
+    return {key: data.get(key) for key in ("set_id", "set_version", "filename")}

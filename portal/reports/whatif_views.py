@@ -21,7 +21,7 @@ from portal.reports.whatif_forms import WhatIfForm
 from portal.reports.whatif_job import read_summary, run_whatif
 from portal.reports.whatif_operations import request_whatif
 from portal.reports.whatif_permissions import can_run_whatif, can_view_whatif
-from portal.reports.whatif_queries import Scope, count_versions, institution_names, listed_changes
+from portal.reports.whatif_queries import Scope, count_versions, institution_names, listed_changes, my_whatifs
 from portal.reports.whatif_source import load_set_bytes
 from portal.screenings.queries import display_order
 from portal.screenings.registry import all_sets
@@ -47,7 +47,7 @@ def start():  # noqa: ANN201
     form = _form()
     reach = report_scope(current_user)
     page = partial(render_template, "reports/whatif.html", form=form,
-                   institutions=institution_names(reach.institution_ids))
+                   institutions=institution_names(reach.institution_ids), earlier=my_whatifs(current_user))
     if request.method == "GET":
         form.set_id.data = request.args.get("set_id", "") if request.args.get("set_id") in all_sets() else ""
         return page(problems=[])

@@ -243,3 +243,11 @@ def test_a_set_that_changed_since_the_request_fails_the_job_and_keeps_nothing(ap
     assert job.state == "failed" and "changed since this what-if was asked for" in job.message
     page = _client(app, world.coordinator).get(f"{START}/{job_id}").get_data(as_text=True)
     assert "Nothing was kept" in page and job.result_path is None
+
+
+def test_the_form_lists_the_persons_own_earlier_whatifs(app, world):
+    client = _client(app, world.coordinator)
+    result = _upload(client, edited_copy()).headers["Location"]
+    page = client.get(START).get_data(as_text=True)
+    assert f'href="{result}"' in page and "from durc-2024-edited.yaml" in page
+    assert result not in _client(app, world.governance).get(START).get_data(as_text=True)
