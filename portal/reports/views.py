@@ -2,7 +2,8 @@
 
 For coordinators and governance users (reports.permissions); anyone else gets the same 404 as a missing page.
 The page runs a constant number of statements: the filter choices (one), each measure (one each) and, for a
-coordinator, the discordant cases (one).
+coordinator, the discordant cases (one). Some measures are also drawn as SVG charts (reports.charts), each served
+by /reports/chart/<measure>.svg under the same filters, scope and suppression; the tables stay the accessible form.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_login import current_user, login_required
 
 from portal.clock import utcnow
+from portal.reports.charts import CHART_MEASURES, chart_svg, chart_table
 from portal.reports.export import report_csv
 from portal.reports.forms import ReportFilterForm
 from portal.reports.permissions import can_read_reports, report_scope
@@ -43,7 +45,8 @@ def _query(form: ReportFilterForm) -> dict[str, str]:
 def _page(form: ReportFilterForm, report: Report):  # noqa: ANN202
     problems = form.problems()
     return render_template("reports/report.html", form=form, report=report, problems=problems,
-                           filtered=form.filters().active, query=_query(form)), 400 if problems else 200
+                           filtered=form.filters().active, query=_query(form),
+                           charted=CHART_MEASURES), 400 if problems else 200
 
 
 @bp.route("/reports")
@@ -61,3 +64,15 @@ def report_csv_download():  # noqa: ANN201
     name = f"governance-report-{utcnow().date().isoformat()}.csv"
     return Response(report_csv(report), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route(f"/reports/chart/<any({', '.join(CHART_MEASURES)}):measure>.svg")
+@login_required
+def report_chart(measure: str):  # noqa: ANN201
+    form, report = _report()
+    if form.errors:
+        abort(400)
+    table = chart_table(report, measure)
+    if table is None:
+        abort(404)
+    return Response(chart_svg(table), mimetype="image/svg+xml")

@@ -27,6 +27,7 @@ from portal.auth.models import User
 from portal.auth.roles import Role
 from portal.extensions import db
 from portal.records.render import rendering_unavailable_reason
+from portal.reports.charts import CHART_MEASURES
 from tests.databases import IN_CI
 from tests.leaks.world import MEETING_CANARIES, ONE_TIME_REVIEWER, LeakWorld, build_leak_world
 from tests.records.conftest import embedded_files, pdf_text
@@ -48,7 +49,8 @@ ID_SOURCES = {
     "appeal_id": "appeals",
     "job_id": "jobs",
 }
-FIXED_VALUES = {"number": [1, 2, 3], "set_id": ["usg-durc-pepp-2024"], "token": ["not-a-token"]}
+FIXED_VALUES = {"number": [1, 2, 3], "set_id": ["usg-durc-pepp-2024"], "token": ["not-a-token"],
+                "measure": list(CHART_MEASURES)}
 SKIPPED_RULES = {"/static/<path:filename>"}
 
 
