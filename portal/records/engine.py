@@ -58,6 +58,22 @@ def html_to_pdf(html: str, envelope_json: bytes, generated_at: str) -> tuple[byt
     return pdf, list(fetcher.refused)
 
 
+def page_html_to_pdf(html: str, images: dict[str, bytes]) -> tuple[bytes, list[str]]:
+    """A plain PDF of an HTML page (a report), with the same fetcher, fonts and stylesheet, and no attachment.
+    `images` are SVG files the page names as asset:<name> (its charts), served by the fetcher for this render only."""
+    if weasyprint is None:
+        raise RenderingUnavailable(UNAVAILABLE)
+    fetcher, fonts, stylesheet = _shared()
+    fetcher.refused.clear()
+    fetcher.images = dict(images)
+    try:
+        document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(stylesheets=[stylesheet],
+                                                                            font_config=fonts)
+        return document.write_pdf(font_config=fonts), list(fetcher.refused)
+    finally:
+        fetcher.images = {}
+
+
 def _shared() -> tuple[Any, Any, Any]:
     """One fetcher, font configuration and parsed stylesheet per process (performance-anchors.md B5)."""
     if not _state:

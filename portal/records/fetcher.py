@@ -3,7 +3,8 @@
 WeasyPrint fetches whatever a document names (file:, http:, data:, <link rel=attachment>), and the fetcher
 is the only filter (security-test-plan.md §2.1). This one knows a fixed table of names; any other URL,
 including a redirect (there are none: nothing goes to the network), a relative path trying to escape, or
-a data: URL, is refused and remembered so that the caller can log it.
+a data: URL, is refused and remembered so that the caller can log it. A page rendered by page_html_to_pdf may
+also name the SVG images its caller handed over with it (the report's charts), for that render only.
 """
 
 from __future__ import annotations
@@ -30,9 +31,13 @@ class AssetFetcher(URLFetcher):
     def __init__(self) -> None:
         super().__init__(timeout=1, allowed_protocols=("asset",), allow_redirects=False, fail_on_errors=False)
         self.refused: list[str] = []
+        self.images: dict[str, bytes] = {}  # SVG images of the page being rendered (page_html_to_pdf), by name
+
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         name = url[len(SCHEME) :] if url.startswith(SCHEME) else None
+        if name is not None and name in self.images:
+            return URLFetcherResponse(url, self.images[name], {"Content-Type": "image/svg+xml"}, status=200)
         if name not in ASSETS:
             self.refused.append(url[:200])
             raise AssetRefused(f"refused to fetch {url[:200]!r}: only bundled assets are served")

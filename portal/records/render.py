@@ -2,6 +2,7 @@
 
 pdf = render_pdf(envelope)                  # RenderError (RenderTimeout, RenderFailed, RenderUnavailable)
 write_pdf(path, pdf)                        # FileWriteError (DiskFullError): nothing partial is left
+pdf = render_page_pdf(html, name, images)  # another page (the governance report): same child, no attachment
 reason = rendering_unavailable_reason()     # None when PDFs can be rendered on this machine
 """
 
@@ -72,6 +73,23 @@ def check_rendered(pdf: bytes, attachment: bytes) -> None:
     if contents.embedded != {ATTACHMENT_NAME: [attachment]}:
         names = ", ".join(contents.embedded_names) or "none"
         raise RenderFailed(f"The rendered PDF embeds unexpected files ({names}); only record.json is allowed.")
+
+
+def render_page_pdf(html: str, name: str, images: dict[str, bytes], *, limits: Limits | None = None) -> bytes:
+    """An HTML page (autoescaped by its caller's template) as a PDF, rendered like a record: in a limited child,
+    through the asset-only fetcher, which also serves `images` (SVG, by asset:<name>) for this render; it must
+    come back with no active content and no embedded file."""
+    job = ("portal.records.engine:page_html_to_pdf", (html, images), limits or Limits())
+    pdf, refused = run_limited(*job).value
+    for url in refused:
+        log.warning("%s: the PDF renderer refused to fetch %s", name, url)
+    try:
+        contents = inspect_pdf(pdf)
+    except PdfUnreadable as error:
+        raise RenderFailed(f"The rendered PDF cannot be read back ({error}).") from error
+    if contents.active or contents.embedded:
+        raise RenderFailed("The rendered PDF contains active content or embedded files.")
+    return pdf
 
 
 def write_pdf(path: str | os.PathLike[str], pdf: bytes) -> Path:

@@ -72,6 +72,10 @@ def sign_and_render(record: dict[str, Any]) -> SignedRecord:
     return SignedRecord(envelope, render.render_pdf(envelope, limits=limits()))
 
 
+def render_page(html: str, name: str, images: dict[str, bytes]) -> bytes:
+    return render.render_page_pdf(html, name, images, limits=limits())
+
+
 def verify(content: bytes, extra_keys: Sequence[Path] = ()) -> Verification:
     return verify_pdf(content, trusted_keys(extra_keys))
 

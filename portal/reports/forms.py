@@ -58,3 +58,15 @@ class ReportFilterForm(Form):
         return ReportFilters(since=self.since.data, until=self.until.data, institution_id=self.institution.data,
                              committee_id=self.committee.data, set_id=self.criteria_set.data or "",
                              outcome=self.outcome.data or "", determination=self.determination.data or "")
+
+    def described(self) -> list[tuple[str, str]]:
+        """The filters in force, as (label, what was chosen) for a printed report."""
+        if self.errors:
+            return []
+        shown = []
+        for field in self:
+            if field.data in (None, ""):
+                continue
+            labels = {str(c.value): c.label for c in field.choices} if isinstance(field, SelectField) else {}
+            shown.append((field.label.text, labels.get(str(field.data), str(field.data))))
+        return shown

@@ -8,10 +8,12 @@ by /reports/chart/<measure>.svg under the same filters, scope and suppression; t
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from portal.clock import utcnow
+from portal.errors import PortalError
+from portal.records import service as records
 from portal.reports.charts import CHART_MEASURES, chart_svg, chart_table
 from portal.reports.export import report_csv
 from portal.reports.forms import ReportFilterForm
@@ -76,3 +78,28 @@ def report_chart(measure: str):  # noqa: ANN201
     if table is None:
         abort(404)
     return Response(chart_svg(table), mimetype="image/svg+xml")
+
+
+@bp.route("/reports/report.pdf")
+@login_required
+def report_pdf_download():  # noqa: ANN201
+    """The page's tables and charts as a PDF, through the records' locked-down renderer (portal.records)."""
+    form, report = _report()
+    if form.errors:
+        return _page(form, report)
+    reason = records.rendering_unavailable_reason()
+    if reason:
+        flash(f"The PDF cannot be made on this server: {reason} The CSV is available.", "error")
+        return redirect(url_for("reports.report_page", **_query(form)))
+    today = utcnow().date().isoformat()
+    charts = {f"chart-{t.key}.svg": chart_svg(t).encode() for t in report.tables if t.key in CHART_MEASURES and t.rows}
+    html = render_template("reports/report_pdf.html", report=report, charts=charts, today=today,
+                           filters=form.described())
+    try:
+        pdf = records.render_page(html, "governance report", charts)
+    except PortalError as problem:
+        current_app.logger.error("governance report not rendered: %s", problem)
+        flash("The PDF could not be made just now. Try again in a moment.", "error")
+        return redirect(url_for("reports.report_page", **_query(form)))
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="governance-report-{today}.pdf"'})
