@@ -161,3 +161,20 @@ def test_template_and_script_injection_prints_literally(renderer, pdftotext, pri
     for injection in INJECTIONS:
         assert injection in text
     assert "SECRET_KEY" not in text and "<Config" not in text
+
+
+def test_a_page_render_serves_only_the_images_handed_over_and_they_fetch_nothing(renderer, sink, canary_file):
+    """page_html_to_pdf (the governance report): the fetcher serves the SVG handed over with the page, by name,
+    and still refuses every other URL, including one an SVG image names inside itself."""
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="20">'
+           f'<rect width="40" height="20" fill="#123456"/><image href="{canary_file}" width="5" height="5"/>'
+           f'<image xlink:href="{sink}/svg-inner.png" width="5" height="5"/></svg>').encode()
+    html = ('<html><body><p>Report</p><img src="asset:chart-ok.svg" alt="handed over">'
+            '<img src="asset:chart-other.svg" alt="not handed over">'
+            + "".join(corpus(sink, canary_file)) + "</body></html>")
+    pdf, refused = run_limited("portal.records.engine:page_html_to_pdf", (html, {"chart-ok.svg": svg}), Limits()).value
+    assert Sink.hits == []
+    assert "asset:chart-ok.svg" not in refused
+    assert {"asset:chart-other.svg", canary_file, f"{sink}/svg-inner.png", "file:///etc/passwd"} <= set(refused)
+    contents = inspect_pdf(pdf)
+    assert contents.embedded_names == [] and contents.active == set()
