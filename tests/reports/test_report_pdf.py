@@ -7,10 +7,14 @@ import shutil
 
 import pytest
 
+from portal.extensions import db
 from portal.records.pdfcheck import inspect_pdf
 from portal.records.render import rendering_unavailable_reason
 from tests.records.conftest import embedded_files, flat, pdf_text
+from tests.reports.conftest import portfolio_cases
+from tests.reports.portfolio import build_portfolio
 from tests.reports.test_report_page import TITLES, _as
+from tests.statements import statements_for
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +70,13 @@ def test_the_pdf_takes_the_filters_and_refuses_bad_ones(client, portfolio, pdfto
 
 def test_people_who_do_not_read_reports_get_no_pdf(client, portfolio):
     assert _as(client, portfolio.pi).get("/reports/report.pdf").status_code == 404
+
+
+def test_the_pdf_statement_count_does_not_grow_with_the_portfolio(client, portfolio, pdftotext):
+    del pdftotext  # only to skip where PDFs cannot be rendered
+    _as(client, portfolio.coordinator)
+    few = statements_for(client, "/reports/report.pdf")
+    build_portfolio(portfolio_cases(portfolio.a.id, portfolio.b.id) * 6, pi_id=portfolio.pi.id,
+                    coordinator_id=portfolio.coordinator.id)
+    db.session.commit()
+    assert statements_for(client, "/reports/report.pdf") == few
