@@ -18,7 +18,6 @@ PASS|FAIL` and bench/results.json {"records": {...}}. Exit status 1 on FAIL.
 from __future__ import annotations
 
 import ctypes.util
-import json
 import statistics
 import sys
 import tempfile
@@ -27,12 +26,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.results import write_results
+
 PAGES = 3
 RECORD_TARGET = 2.0
 BULK_RECORDS = 200
 SPEEDUP_TARGET = 1.7
 RSS_LIMIT_MB = 150
-RESULTS_FILE = Path(__file__).resolve().parent / "results.json"
 
 
 # -- B4 ---------------------------------------------------------------------------------------------
@@ -160,15 +160,6 @@ def bench_bulk_export() -> dict[str, Any]:
     }
 
 
-def write_results(records: dict[str, Any]) -> None:
-    results: dict[str, Any] = {}
-    if RESULTS_FILE.exists():
-        try:
-            results = json.loads(RESULTS_FILE.read_text())
-        except json.JSONDecodeError:
-            results = {}
-    results["records"] = records
-    RESULTS_FILE.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
 
 
 def main() -> int:
@@ -196,7 +187,7 @@ def main() -> int:
         f"(limit {RSS_LIMIT_MB} MB; mean first/last 100: {bulk['two_workers']['mean_rss_mb_first_100']}/"
         f"{bulk['two_workers']['mean_rss_mb_last_100']} MB)"
     )
-    write_results({"record_pdf": record, "bulk_export": bulk, "python": sys.version.split()[0]})
+    write_results("records", {"record_pdf": record, "bulk_export": bulk, "python": sys.version.split()[0]})
     return 0 if record["passed"] and bulk["passed"] else 1
 
 

@@ -17,20 +17,18 @@ Output: `BENCH report ratio=... target<=3.0 statements=N anchor_statements=M PAS
 
 from __future__ import annotations
 
-import json
 import random
 import sys
 import tempfile
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
+from bench.results import write_results
 from bench.screening import median_seconds
 
 PROPOSALS = 10_000
 TARGET = 3.0
 SEED = 20260701
-RESULTS_FILE = Path(__file__).resolve().parent / "results.json"
 SCREENS = [("refer_ire_cat1", "high"), ("refer_ire_cat2", "high"), ("out_of_scope_pi_attested", "none"),
            ("coordinator_check", "low")]
 RULINGS = [("approved", "not_in_scope"), ("approved_with_conditions", "category_1"), ("not_approved", "category_2"),
@@ -193,15 +191,6 @@ def run(folder: str) -> dict[str, Any]:
             "passed": ratio <= TARGET and subject_statements <= anchor_statements and not mismatches}
 
 
-def write_results(report: dict[str, Any]) -> None:
-    results: dict[str, Any] = {}
-    if RESULTS_FILE.exists():
-        try:
-            results = json.loads(RESULTS_FILE.read_text())
-        except json.JSONDecodeError:
-            results = {}
-    results["report"] = report
-    RESULTS_FILE.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
 
 
 def main() -> int:
@@ -212,7 +201,7 @@ def main() -> int:
           f"anchor_statements={figures['anchor_statements']} {verdict}")
     print(f"  {figures['proposals']:,} proposals, {figures['current_decisions']:,} current decisions: report "
           f"{figures['subject_ms']} ms, hand-written GROUP BY {figures['anchor_ms']} ms")
-    write_results(figures)
+    write_results("report", figures)
     return 0 if figures["passed"] else 1
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import gc
-import json
 import random
 import statistics
 import sys
@@ -27,6 +26,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from bench.results import write_results
 from portal.criteria.engine import screen
 from portal.criteria.loader import load_criteria
 from portal.criteria.model import Clause, CriteriaSet, Finding, HumanJudgment, Question, Screening, Severity
@@ -38,7 +38,6 @@ SEED = 20240506
 REFERENCE_SET = "usg-durc-pepp-2024"
 ROOT = Path(__file__).resolve().parent.parent
 CRITERIA_DIR = ROOT / "review_criteria"
-RESULTS_FILE = Path(__file__).resolve().parent / "results.json"
 
 
 # -- answers ---------------------------------------------------------------------------------------
@@ -475,15 +474,6 @@ def _triggered(result: Screening) -> list[str]:
     return [f.criterion_id for f in result.findings if f.triggered]
 
 
-def write_results(screening: dict[str, Any]) -> None:
-    results: dict[str, Any] = {}
-    if RESULTS_FILE.exists():
-        try:
-            results = json.loads(RESULTS_FILE.read_text())
-        except json.JSONDecodeError:
-            results = {}
-    results["screening"] = screening
-    RESULTS_FILE.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
 
 
 def main() -> int:
@@ -521,7 +511,7 @@ def main() -> int:
     if any(mismatches.values()):
         print(f"MISMATCH between the engine and the hand-written rules: {mismatches}", file=sys.stderr)
 
-    write_results(
+    write_results("screening",
         {
             "proposals": PROPOSALS,
             "repetitions": REPETITIONS,

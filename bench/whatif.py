@@ -22,11 +22,11 @@ import sys
 import tempfile
 from collections import Counter
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, insert, select
 
+from bench.results import write_results
 from bench.screening import CRITERIA_DIR, PROPOSALS, REPETITIONS, SEED, all_questions, generate_answers, median_seconds
 
 TARGET = 2.0
@@ -34,7 +34,6 @@ SET_ID = "usg-durc-pepp-2024"
 SCREENED_SHARE = 10  # one version in SCREENED_SHARE was never screened under the set id
 SHIPPED_GATE = "    severity: low\n    when: {criterion: x_voluntary}\n"
 EDITED_GATE = "    severity: low\n    when: {all: [{criterion: x_voluntary}, {criterion: x_federal}]}\n"
-RESULTS_FILE = Path(__file__).resolve().parent / "results.json"
 
 
 def edited_set() -> Any:
@@ -145,7 +144,7 @@ def main() -> int:
     if not agree:
         print(f"MISMATCH between the what-if and the hand loop: {subject_counts(summary)} != {changed}",
               file=sys.stderr)
-    write_results({"versions": PROPOSALS, "repetitions": REPETITIONS, "seed": SEED, "set": SET_ID,
+    write_results("whatif", {"versions": PROPOSALS, "repetitions": REPETITIONS, "seed": SEED, "set": SET_ID,
                    "edited_digest": edited.digest, "subject_seconds": round(subject_seconds, 4),
                    "anchor_seconds": round(anchor_seconds, 4), "ratio": round(ratio, 2), "target": TARGET,
                    "passed": passed, "counts_agree": agree, "changed": summary["changed"],
@@ -153,12 +152,6 @@ def main() -> int:
     return 0 if passed else 1
 
 
-def write_results(whatif: dict[str, Any]) -> None:
-    try:
-        results = json.loads(RESULTS_FILE.read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
-        results = {}
-    RESULTS_FILE.write_text(json.dumps({**results, "whatif": whatif}, indent=2, sort_keys=True) + "\n")
 
 
 if __name__ == "__main__":
