@@ -42,9 +42,10 @@ def admin_engine(app) -> Iterator[Engine]:  # noqa: ANN001
 def _terminate(admin_engine: Engine, pids: list[int]) -> None:
     """Terminate the backends and wait until they are gone, so the next statement on them surely fails."""
     with admin_engine.connect() as connection:
-        for pid in pids:
-            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-        for _ in range(100):
+        for _ in range(200):
+            # Asked again each round: under load a backend has been seen to outlive one request by seconds.
+            for pid in pids:
+                connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
             alive = connection.execute(text("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(:pids)"),
                                        {"pids": pids}).scalar()
             if not alive:
