@@ -2,6 +2,7 @@
 
 from portal.audit.models import AuditEvent
 from portal.auth.models import Invitation, PasswordReset, RecoveryCode, User, UserRole
+from portal.auth.token_models import ApiToken
 from portal.committees.models import Committee, CommitteeMember
 from portal.conflicts.models import ConflictDeclaration
 from portal.decisions.models import Appeal, Condition, Decision, DecisionSignature, RegulatoryClock
@@ -22,6 +23,7 @@ from portal.routing.models import ProposalCommittee
 from portal.signatures.models import Signature
 
 __all__ = [
+    "ApiToken",
     "Job",
     "GovernanceScope",
     "Appeal", "Condition", "Decision", "DecisionSignature", "RegulatoryClock",

@@ -18,6 +18,7 @@ PURE_MODULES = [
     "portal/auth/roles.py",
     "portal/auth/redirects.py",
     "portal/auth/passwords.py",
+    "portal/auth/api_tokens.py",
     "portal/demo/pdf.py",
     "portal/criteria/__init__.py",
     "portal/criteria/build.py",

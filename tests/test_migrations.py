@@ -47,6 +47,7 @@ EXPECTED_TABLES = {
     "jobs",
     "mfa_recovery_codes",
     "password_resets",
+    "api_tokens",
 }
 
 
