@@ -37,6 +37,7 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_RESET_MINUTES": 60,  # a reset link works once, for this long
     "PASSWORD_RESET_THROTTLE": "5 per hour",  # reset requests per e-mail address (known or not: no enumeration)
     "MFA_THROTTLE": "5 per 15 minutes",  # wrong sign-in codes per account
+    "API_RATE_LIMIT": "300 per minute",  # JSON API calls per token (per client address without one)
     "WTF_CSRF_TIME_LIMIT": 3600,
     "PREFERRED_URL_SCHEME": "http",
     # Decision records: the institution's Ed25519 key pair (default <instance>/records/), render limits,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 
@@ -43,6 +44,12 @@ ERROR_TITLES = {
     500: "Something went wrong on our side",
     503: "The portal is busy",
 }
+ERROR_TITLES.update({401: "Authentication required", 415: "Unsupported media type", 422: "The request is not valid"})
+# What an API client needs to hear where a page would say nothing more than its title.
+_API_DETAILS = {
+    404: "No such resource, or it is not yours to see.",
+    405: "This resource does not take that method; the Allow header lists the ones it takes.",
+}
 
 
 def register_error_pages(app: Flask) -> None:
@@ -58,7 +65,13 @@ def register_error_pages(app: Flask) -> None:
                 "Your form expired or was sent from another page. Reload the page and try again; nothing was saved."
             )
             _log_csrf_refusal(error.description)
-        return _page(code, description)
+        response = _page(code, description)
+        # The headers that belong to the status (Allow on 405, WWW-Authenticate on 401, Retry-After on 429).
+        headers = dict(error.get_headers())
+        for name in ("Allow", "WWW-Authenticate", "Retry-After"):
+            if name in headers:
+                response.headers[name] = headers[name]
+        return response
 
     @app.errorhandler(PortalError)
     def refused(error: PortalError) -> Response:
@@ -123,7 +136,35 @@ def _log_csrf_refusal(reason: str | None) -> None:
     )
 
 
+API_PREFIX = "/api/"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+def problem_body(code: int, detail: str | None, incident: str | None = None, **extra: object) -> dict[str, object]:
+    """An RFC 9457 problem: its `type` names the section of the API documentation that explains it."""
+    body: dict[str, object] = {
+        "type": f"{API_PREFIX}v1/docs#problem-{code}",
+        "title": "Not found" if code == 404 else ERROR_TITLES.get(code, "Error"),
+        "status": code,
+    }
+    if detail:
+        body["detail"] = detail
+    if incident:
+        body["incident"] = incident
+    body.update({key: value for key, value in extra.items() if value is not None})
+    return body
+
+
+def problem_response(code: int, detail: str | None, incident: str | None = None, **extra: object) -> Response:
+    response = make_response(json.dumps(problem_body(code, detail, incident, **extra)), code)
+    response.mimetype = PROBLEM_MEDIA_TYPE
+    return response
+
+
 def _page(code: int, description: str | None, incident: str | None = None) -> Response:
+    """The error page, or for the JSON API the same error as a problem document: one place decides both."""
+    if request.path.startswith(API_PREFIX):
+        return problem_response(code, description or _API_DETAILS.get(code), incident)
     body = render_template(
         "errors/error.html",
         code=code,

@@ -6,7 +6,8 @@ object is a plain 404 with no event: there is nothing to protect and nothing to 
 
 from __future__ import annotations
 
-from typing import NoReturn
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
 
 from flask import abort, request
 from flask_login import current_user
@@ -20,3 +21,17 @@ def deny_access(target: Identified) -> NoReturn:
     record("access.denied", actor=current_user, target=target, data={"path": request.path[:200]})
     db.session.commit()
     abort(404)
+
+
+Loaded = TypeVar("Loaded")
+
+
+def load_or_deny(model: type[Loaded], ident: int, can_view: Callable[[Any, Loaded], bool], user: Any = None) -> Loaded:
+    """The row `ident` of `model` if `user` (the current user by default) may see it; else 404, audited when the
+    row exists."""
+    found = db.session.get(model, ident)
+    if found is None:
+        abort(404)
+    if not can_view(current_user if user is None else user, found):
+        deny_access(found)
+    return found

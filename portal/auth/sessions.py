@@ -76,8 +76,8 @@ def pending_second_factor() -> tuple[User, str] | None:
 
 def enforce() -> Response | None:
     """Before every request: end timed-out sessions; keep staff who must enrol in MFA on the enrolment page."""
-    if request.endpoint == "static" or not current_user.is_authenticated:
-        return None
+    if request.endpoint == "static" or request.path.startswith("/api/") or not current_user.is_authenticated:
+        return None  # the API reads no session: its token is checked by portal/api/access.py
     reason = _expired(now_seconds())
     if reason:
         return _end(reason)

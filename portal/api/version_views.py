@@ -1,0 +1,1 @@
+"""(being written: the version operations of the API register here with spec.operation)"""
