@@ -65,7 +65,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
     from portal.audit.views import bp as audit_bp
-    from portal.auth import mfa_views, reset_views  # noqa: F401 - routes on auth.bp
+    from portal.auth import mfa_views, reset_views, token_views  # noqa: F401 - routes on auth.bp
     from portal.auth.views import bp as auth_bp
     from portal.committees.views import bp as committees_bp
     from portal.decisions import export_views, monitoring_views, record_views  # noqa: F401 - on decisions.bp

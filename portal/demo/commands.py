@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from portal.demo.seed import DEMO_PASSWORD, DEMO_USERS, demo_exists, seed_demo
+from portal.demo.tokens import DEMO_API_TOKEN
 from portal.extensions import db
 
 demo_cli = AppGroup("demo", help="The fictional demo data.")
@@ -24,3 +25,4 @@ def seed_command() -> None:
     for user in DEMO_USERS:
         roles = ", ".join(r.value for r in user.roles)
         click.echo(f"  {user.email:<36} {user.name:<36} {roles}")
+    click.echo(f"\nAPI token (coordinator, read-only): {DEMO_API_TOKEN}")

@@ -59,6 +59,7 @@ def seed_demo() -> list[DemoUser]:
     _seed_review(users)
     _seed_reports(institution, users)
     _seed_whatif(users)
+    _seed_tokens(users)
     return list(DEMO_USERS)
 
 
@@ -73,6 +74,12 @@ def _seed_whatif(users: list[User]) -> None:
     from portal.demo.whatif import seed_whatif
 
     seed_whatif(governance=next(u for u in users if u.has_role(Role.GOVERNANCE)))
+
+
+def _seed_tokens(users: list[User]) -> None:
+    from portal.demo.tokens import seed_tokens
+
+    seed_tokens(users)
 
 
 def _seed_reports(institution: Institution, users: list[User]) -> None:

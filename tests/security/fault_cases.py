@@ -164,6 +164,21 @@ def _mfa_setup(client: FlaskClient) -> Request:
     return "/account/two-step", {"code": totp_code(secret), "password": DEMO_PASSWORD}
 
 
+@case("auth.api_tokens")
+def _create_api_token(_client: FlaskClient) -> Request:
+    return "/account/tokens", {"name": "Reporting script", "scopes": ["proposals:read"], "days": "30"}
+
+
+@case("auth.revoke_api_token")
+def _revoke_api_token(_client: FlaskClient) -> Request:
+    from portal.auth.token_models import ApiToken
+    from portal.demo.tokens import SYNC_LABEL
+
+    token_id = db.session.scalar(select(ApiToken.id).where(ApiToken.name == SYNC_LABEL))
+    assert token_id is not None, "the demo has no grants-system token"
+    return f"/account/tokens/{token_id}/revoke", {}
+
+
 @case("auth.forgot_password", persona=None)
 def _forgot_password(_client: FlaskClient) -> Request:
     return "/forgot-password", {"email": INVESTIGATOR}

@@ -114,6 +114,11 @@ def _collaborator(app: Flask, factory: Factory) -> Case:
                 frozenset({"external_collaborators"}))
 
 
+def _api_token(app: Flask, factory: Factory) -> Case:
+    return Case(client_for(app, factory.user()), "/account/tokens",
+                {"name": "Reporting script", "scopes": ["proposals:read"], "days": "30"}, frozenset({"api_tokens"}))
+
+
 CASES: dict[str, Callable[[Flask, Factory], Case]] = {
     "request an account": _request_account,
     "change one's password": _change_password,
@@ -123,6 +128,7 @@ CASES: dict[str, Callable[[Flask, Factory], Case]] = {
     "edit a committee": _committee,
     "approve an account": _approve,
     "add a collaborator": _collaborator,
+    "create an API token": _api_token,
 }
 
 

@@ -61,7 +61,10 @@ def _other_institution(factory: Factory) -> dict[str, User]:
 
 
 def _more_kinds(factory: Factory, leak: LeakWorld) -> None:
-    """Objects the leak world lacks: an external collaborator (on a draft) and an appeal of R's decision."""
+    """Objects the leak world lacks: an external collaborator (on a draft), an appeal of R's decision and the PI's
+    personal API token."""
+    from portal.auth.api_tokens import Scope
+    from portal.auth.token_operations import create_token
     from portal.decisions.monitoring import file_appeal
     from portal.proposals.operations import add_collaborator
 
@@ -70,6 +73,7 @@ def _more_kinds(factory: Factory, leak: LeakWorld) -> None:
     decision = db.session.scalars(select(Decision).order_by(Decision.id)).first()
     file_appeal(decision, level="institutional", grounds="The conditions are unclear LK-APPEAL",
                 actor=decision.proposal.pi)
+    create_token(actor=leak.pi, name="Grants sync LK-TOKEN", scopes=[Scope.PROPOSALS_READ], days=90)
     db.session.commit()
 
 
