@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import selectinload
@@ -12,9 +12,11 @@ from portal.auth.models import User
 from portal.auth.roles import Role
 from portal.conflicts.queries import not_conflicted_clause
 from portal.decisions.models import Decision, RegulatoryClock
-from portal.decisions.rules import SetFacts
+from portal.decisions.rules import DUE_SOON_DAYS, SetFacts
 from portal.extensions import db
 from portal.proposals.models import Proposal, ProposalMember
+from portal.proposals.queries import visible_proposals_clause
+from portal.reports.permissions import is_cross_institution
 from portal.screenings.queries import screenings_for_version
 from portal.screenings.registry import all_sets
 
@@ -50,6 +52,15 @@ def decisions_for(proposal_id: int) -> list[Decision]:
             select(Decision).where(Decision.proposal_id == proposal_id).order_by(Decision.id.desc())
         )
     )
+
+
+def visible_decisions_clause(user: User) -> ColumnElement[bool]:
+    """The SQL form of permissions.can_view_decision, over decisions joined to their proposal: whoever may see the
+    proposal, and the institution's governance users (one institution only), never a conflicted person."""
+    seen = visible_proposals_clause(user)
+    if user.is_active and user.has_role(Role.GOVERNANCE) and not is_cross_institution(user):
+        seen = or_(seen, and_(Proposal.institution_id == user.institution_id, not_conflicted_clause(user)))
+    return seen
 
 
 def superseded_ids(proposal_id: int) -> set[int]:
@@ -123,6 +134,19 @@ def clocks_for(proposal_id: int) -> list[RegulatoryClock]:
             .order_by(RegulatoryClock.due_on, RegulatoryClock.id)
         )
     )
+
+
+def clock_status_clause(status: str, today: date) -> ColumnElement[bool]:
+    """The SQL form of RegulatoryClock.status_on(today) == status."""
+    running = and_(RegulatoryClock.superseded_at.is_(None), RegulatoryClock.completed_at.is_(None))
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    return {
+        "superseded": RegulatoryClock.superseded_at.isnot(None),
+        "done": and_(RegulatoryClock.superseded_at.is_(None), RegulatoryClock.completed_at.isnot(None)),
+        "overdue": and_(running, RegulatoryClock.due_on < today),
+        "due_soon": and_(running, RegulatoryClock.due_on >= today, RegulatoryClock.due_on <= soon),
+        "open": and_(running, RegulatoryClock.due_on > soon),
+    }[status]
 
 
 def decision_with_everything(decision_id: int) -> Decision | None:
