@@ -19,6 +19,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         static_folder="static",
     )
     load_config(app, overrides)
+    from portal.database import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     from portal.auth.sessions import UnitOfWorkSessionInterface
 
     app.session_interface = UnitOfWorkSessionInterface()
@@ -89,6 +92,9 @@ def _register_blueprints(app: Flask) -> None:
                       revisions_bp, decisions_bp, meetings_bp, records_bp, jobs_bp, audit_bp,
                       whatif_bp, reports_bp):
         app.register_blueprint(blueprint)
+    from portal.api.views import init_api
+
+    init_api(app)
 
 
 def _register_cli(app: Flask) -> None:

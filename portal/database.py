@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Flask, has_request_context, request
 from sqlalchemy import String, event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -48,3 +49,14 @@ def compare_column_type(context, inspected_column, metadata_column, inspected_ty
     if context.dialect.name == "sqlite" and isinstance(inspected_type, String) and isinstance(metadata_type, String):
         return False
     return None  # Alembic's default comparison
+
+
+MAX_ID = 999_999_999  # nine digits: within an INTEGER key on PostgreSQL (int4) and SQLite alike
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every route matches at most nine digits: a longer number is a plain 404, not an overflow inside
+    the database driver (a 500 on SQLite, a DataError on PostgreSQL). The limit is in the pattern, not a range check
+    after it, so every method of the path answers 404 alike (werkzeug would answer 405 for some)."""
+
+    regex = r"\d{1,9}"

@@ -6,10 +6,11 @@ document (`spec.py`)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from portal.clock import iso
 
@@ -20,6 +21,17 @@ class ApiModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})")
+
+
+def _rfc3339(value: Any) -> Any:
+    """A time given as text must be a whole RFC 3339 date-time, as the document says (not a number, not a date):
+    pydantic alone would also take Unix seconds."""
+    if isinstance(value, datetime) or (isinstance(value, str) and _RFC3339.fullmatch(value)):
+        return value
+    raise ValueError("Give a time as RFC 3339, for example 2026-11-30T09:00:00Z.")
+
+
 def _naive_utc(moment: datetime) -> datetime:
     """Stored times are naive UTC; a time given with an offset is converted, one without is taken as UTC."""
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
@@ -28,6 +40,7 @@ def _naive_utc(moment: datetime) -> datetime:
 # A UTC time, written like the records write it: 2026-11-30T21:00:00.000000Z.
 Timestamp = Annotated[
     datetime,
+    BeforeValidator(_rfc3339),
     AfterValidator(_naive_utc),
     PlainSerializer(iso, return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "format": "date-time"}),

@@ -23,6 +23,7 @@ from portal.api.access import authenticate, rate_limit, rate_limit_key
 from portal.api.problems import ApiProblem, invalid
 from portal.api.schemas import ApiModel, Problem
 from portal.auth.api_tokens import Scope
+from portal.database import MAX_ID
 from portal.errors import PROBLEM_MEDIA_TYPE
 from portal.extensions import limiter
 
@@ -183,7 +184,8 @@ def _operation_object(op: Operation, refs: dict, schemas: dict[str, Any]) -> dic
 def _path_parameters(rule: str) -> list[dict[str, Any]]:
     return [
         {"name": name, "in": "path", "required": True,
-         "schema": {"type": "integer", "minimum": 1} if converter == "int" else {"type": "string", "maxLength": 100}}
+         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID} if converter == "int"
+         else {"type": "string", "maxLength": 100}}
         for converter, name in _PATH_ARG.findall(rule)
     ]
 
