@@ -11,10 +11,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import Select, func, or_, select
 
+from portal.audit.anchors import anchor_folder, read_anchors
 from portal.audit.models import AuditEvent
 from portal.audit.scope import institution_id_of_target, proposal_join_condition
+from portal.audit.verify import ChainStatus, verify_chain
 from portal.auth.models import User
 from portal.conflicts.queries import not_conflicted_clause
+from portal.errors import PortalError
 from portal.extensions import db
 from portal.proposals.models import Proposal
 
@@ -79,3 +82,12 @@ def event_page(viewer: User, wanted: EventFilter, before: int | None = None) -> 
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     return EventPage(rows, rows[-1].seq if more else None)
+
+
+def chain_status() -> tuple[ChainStatus, str | None]:
+    """The whole chain walked and checked against its anchors, as the /audit page's status line says it; when the
+    anchors cannot be read (no public key), the chain alone, and why."""
+    try:
+        return verify_chain(read_anchors(anchor_folder())), None
+    except PortalError as problem:
+        return verify_chain(), f"The anchors could not be checked: {problem}"
