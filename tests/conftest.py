@@ -63,6 +63,7 @@ def _make_app(url: str, instance: Path, **overrides: object) -> Flask:
         "ATTACHMENT_DIR": str(instance / "attachments"),
         "RATELIMIT_STORAGE_URI": "memory://",
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "API_RATE_LIMIT": "100000 per minute",  # crawls and sweeps call the API hundreds of times; tests/api tests it
     }
     config.update(overrides)
     return create_app(config)

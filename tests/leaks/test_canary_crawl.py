@@ -28,6 +28,7 @@ from portal.auth.roles import Role
 from portal.extensions import db
 from portal.records.render import rendering_unavailable_reason
 from portal.reports.charts import CHART_MEASURES
+from tests.api.conftest import token_for
 from tests.databases import IN_CI
 from tests.leaks.world import MEETING_CANARIES, ONE_TIME_REVIEWER, LeakWorld, build_leak_world
 from tests.records.conftest import embedded_files, pdf_text
@@ -52,6 +53,9 @@ ID_SOURCES = {
 FIXED_VALUES = {"number": [1, 2, 3], "set_id": ["usg-durc-pepp-2024"], "token": ["not-a-token"],
                 "measure": list(CHART_MEASURES)}
 SKIPPED_RULES = {"/static/<path:filename>"}
+API_PREFIX = "/api/v1/"
+API_LISTS = {f"{API_PREFIX}proposals", f"{API_PREFIX}decisions", f"{API_PREFIX}clocks"}  # paginated: ask for 100
+API_DOCS = {f"{API_PREFIX}openapi.json", f"{API_PREFIX}docs"}  # public, and about the API, not its data
 
 
 def _ids(table: str) -> list[int]:
@@ -111,16 +115,27 @@ class Crawl:
     fetched: int
     seen: str  # every response as a person reads it, joined (for the positive controls)
     in_files: dict[str, str]  # what was read inside PDF and ZIP responses, by media type
+    api_answered: int  # JSON API calls answered 200 (the API is crawled with the person's own token)
+
+
+def _api_call(url: str) -> tuple[str, bool]:
+    """The URL to fetch (an API list in full, not its first page), and whether it is an API operation, called
+    with the person's token."""
+    return (url + "?per_page=100" if url in API_LISTS else url), url.startswith(API_PREFIX) and url not in API_DOCS
 
 
 def _crawl(app: Flask, user: User, hidden: set[str]) -> Crawl:
-    """Fetch every URL as the user, read each response as a person would (PDF and ZIP decoded), and fail on any
-    hidden canary or any 500."""
+    """Fetch every URL as the user (the API with a token of every scope of theirs), read each response as a person
+    would (PDF and ZIP decoded), and fail on any hidden canary or any 500."""
     client = client_for(app, user)
+    token = {"Authorization": f"Bearer {token_for(user)}"}
     bodies: list[str] = []
     in_files: dict[str, str] = {}
-    for url in crawl_urls(app):
-        response = client.get(url)
+    api_answered = 0
+    for page_url in crawl_urls(app):
+        url, is_api = _api_call(page_url)
+        response = client.get(url, headers=token if is_api else None)
+        api_answered += is_api and response.status_code == 200
         assert response.status_code < 500, f"{url} as {user.name}: {response.status_code}"
         reader = READERS.get(response.mimetype)
         body = reader(response.get_data()) if reader else response.get_data().decode("utf-8", errors="replace")
@@ -130,7 +145,7 @@ def _crawl(app: Flask, user: User, hidden: set[str]) -> Crawl:
         bodies.append(body)
         if reader:
             in_files[response.mimetype] = in_files.get(response.mimetype, "") + body
-    return Crawl(len(bodies), "\n".join(bodies), in_files)
+    return Crawl(len(bodies), "\n".join(bodies), in_files, api_answered)
 
 
 @pytest.fixture
@@ -143,6 +158,7 @@ def test_conflicted_people_see_nothing_of_the_proposal_anywhere(app, leak_world)
     for person in (w.chair, w.coordinator, w.recused_reviewer):
         crawl = _crawl(app, person, w.hidden_from_conflicted)
         assert crawl.fetched > 40
+        assert crawl.api_answered > 5, f"{person.name}: the crawl barely reached the JSON API"
         assert w.control_for_committee in crawl.seen, f"{person.name} should still see the other proposal's review"
         assert w.control_for_meeting in crawl.seen, f"{person.name} should still see the other item of the meeting"
 
