@@ -3,16 +3,28 @@ it to this reader (small counts suppressed the same way), and the page's filters
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from portal.api.schemas import ApiModel
 from portal.decisions.rules import OUTCOME_LABELS
 
 Outcome = Literal[tuple(OUTCOME_LABELS)]  # type: ignore[valid-type]
 MAX_ID = 2**31 - 1  # an INTEGER key on PostgreSQL
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    """A day given as text must be YYYY-MM-DD, as the document says (pydantic alone would take Unix seconds)."""
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise ValueError("Give a day as YYYY-MM-DD, for example 2026-11-30.")
+
+
+Day = Annotated[date, BeforeValidator(_iso_date)]
 
 CELL = ("A figure as the page and the CSV show it, as text: a count (`12`); a small count suppressed for a "
         "cross-institution reader, as `<` and the threshold (`<5` with the default threshold of 5); a share (`40%`); "
@@ -58,9 +70,9 @@ class GovernanceReport(ApiModel):
 class ReportQuery(ApiModel):
     """The report page's filters, by the same names (so a page's query string asks the API for the same report)."""
 
-    since: date | None = Field(None, description="The period's first day (what each measure counts is dated: a "
+    since: Day | None = Field(None, description="The period's first day (what each measure counts is dated: a "
                                                  "submission, a screening, a decision becoming final).")
-    until: date | None = Field(None, description="The period's last day.")
+    until: Day | None = Field(None, description="The period's last day.")
     institution: int | None = Field(None, ge=1, le=MAX_ID, description="One of the institutions you read.")
     committee: int | None = Field(None, ge=1, le=MAX_ID, description="One of those institutions' committees.")
     criteria_set: str | None = Field(None, min_length=1, max_length=100, description="A criteria set's id.")

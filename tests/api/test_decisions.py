@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
@@ -139,10 +140,12 @@ def test_the_decision_reads_as_its_page_shows_it(api, world, final) -> None:  # 
     assert api.get(f"/api/v1/decisions/{final.id}", headers=as_user(world.chair)).get_json()["record_available"]
 
 
-def test_who_may_not_see_it_finds_nothing_and_is_audited(api, world, final, outsiders) -> None:  # noqa: ANN001, F811
+def test_who_may_not_see_it_finds_nothing_and_is_audited(api, world, final, outsiders,  # noqa: F811
+                                                         factory) -> None:  # noqa: ANN001
     declare_conflict(world.proposal, world.member, reason="A close collaborator of the PI", actor=world.member)
     db.session.commit()
-    refused = [world.member, outsiders["coordinator"], outsiders["governance"]]
+    investigator = factory.user(Role.INVESTIGATOR, institution=world.institution)  # not on the proposal's team
+    refused = [investigator, world.member, outsiders["coordinator"], outsiders["governance"]]
     for n, user in enumerate(refused, start=1):
         headers = as_user(user)
         assert _ids(api.get("/api/v1/decisions", headers=headers)) == [], user.name
@@ -181,6 +184,9 @@ def test_the_record_is_the_embedded_record_json_and_verifies(app, api, world, fi
     extra: list[str] = []
     assert_fits_its_schema(api, response, "/api/v1/decisions/{decision_id}/record.json", extra)
     assert set(extra) <= {"$.record.determinations[0].provisional_outcome_title"}, extra
+    # The component validates as it is published: its record keeps its `$id`, so `#/$defs/...` resolve inside it.
+    document = api.get("/api/v1/openapi.json").get_json()
+    Draft202012Validator(document["components"]["schemas"]["DecisionRecord"]).validate(response.get_json())
 
 
 def test_the_record_is_refused_as_on_the_pages(api, world, final) -> None:  # noqa: ANN001, F811
