@@ -9,6 +9,7 @@ from pydantic import Field
 
 from portal.api.schemas import ApiModel, PageInfo, Pagination, Timestamp
 from portal.criteria.model import DECISION_OUTCOMES
+from portal.database import MAX_ID
 from portal.decisions.models import APPEAL_LEVELS, APPEAL_OUTCOMES, CLOCK_OWNERS, CONDITION_STATES, KINDS
 
 Outcome = Literal[DECISION_OUTCOMES]  # type: ignore[valid-type]
@@ -17,7 +18,6 @@ DecisionState = Literal["awaiting_signatures", "final"]
 # What a clock's status can be on a given day (decisions.rules.clock_status, or superseded by a later decision).
 ClockState = Literal["open", "due_soon", "overdue", "done", "superseded"]
 ConditionStatus = Literal["open", "due_soon", "overdue", "evidence_submitted", "done"]
-MAX_ID = 2**31 - 1  # an INTEGER key on PostgreSQL: a larger filter value would overflow its bound parameter
 
 
 class CommitteeRef(ApiModel):

@@ -10,10 +10,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field
 
 from portal.api.schemas import ApiModel
+from portal.database import MAX_ID
 from portal.decisions.rules import OUTCOME_LABELS
 
 Outcome = Literal[tuple(OUTCOME_LABELS)]  # type: ignore[valid-type]
-MAX_ID = 2**31 - 1  # an INTEGER key on PostgreSQL
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
