@@ -14,8 +14,10 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 from werkzeug.wrappers import Response
 
+from portal.auth.operations import find_user_by_email
 from portal.demo.seed import DEMO_PASSWORD, DEMO_USERS
 from portal.security import CONTENT_SECURITY_POLICY
+from tests.api.conftest import bearer, token_for
 from tests.conftest import CSRF_META
 from tests.leaks.test_canary_crawl import FIXED_VALUES, ID_SOURCES, _ids
 
@@ -102,13 +104,14 @@ def urls_of(app: Flask, rule) -> Iterator[str]:  # noqa: ANN001
 
 def test_every_page_type_carries_the_security_headers(seeded):
     app = seeded
-    browsers = [https_client(app, u.email) for u in DEMO_USERS]
+    browsers = [(https_client(app, u.email), bearer(token_for(find_user_by_email(u.email)))) for u in DEMO_USERS]
     reached, checked = set(), 0
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
-        for url, browser in itertools.product(urls_of(app, rule), browsers):
-            response = browser.get(url, base_url=HTTPS)
+        for url, (browser, api_headers) in itertools.product(urls_of(app, rule), browsers):
+            # The JSON API is called with the person's token: it reads no session.
+            response = browser.get(url, base_url=HTTPS, headers=api_headers if url.startswith("/api/") else None)
             response.close()
             assert_headers(response, url)
             checked += 1

@@ -53,7 +53,8 @@ def authenticate(scope: Scope | None) -> User:
     g._login_user = token.user  # Flask-Login's current_user for this request: the same predicates as the pages
     g.api_token_id = token.id
     note_use(token)
-    db.session.commit()  # the bookkeeping above stands alone; the request's own writes commit on their own
+    if db.session.is_modified(token):
+        db.session.commit()  # the bookkeeping stands alone (at most once a minute); the request's writes commit later
     return token.user
 
 

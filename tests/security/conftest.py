@@ -38,9 +38,21 @@ class Browsers:
     def __init__(self, app: Flask) -> None:
         self.app = app
         self._clients: dict[int, tuple[FlaskClient, str]] = {}
+        self._tokens: dict[int, dict[str, str]] = {}
 
     def of(self, user: User) -> tuple[FlaskClient, str]:
         if user.id not in self._clients:
             client = client_for(self.app, user)
             self._clients[user.id] = (client, csrf_token(client, "/dashboard"))
         return self._clients[user.id]
+
+    def api_headers(self, user: User) -> dict[str, str]:
+        """Headers with a token of every scope of `user`'s, used once already: its first use is noted (a write),
+        so make it before any snapshot of the database."""
+        if user.id not in self._tokens:
+            from tests.api.conftest import bearer, token_for
+
+            headers = bearer(token_for(user))
+            assert self.app.test_client().get("/api/v1/criteria-sets", headers=headers).status_code == 200
+            self._tokens[user.id] = headers
+        return self._tokens[user.id]

@@ -54,6 +54,7 @@ class FaultCase:
     endpoint: str
     persona: str | None  # a demo e-mail; None: not signed in
     build: Build
+    api: bool = False  # a JSON API operation: the body is JSON, sent with the persona's token
 
 
 CASES: dict[str, FaultCase] = {}
@@ -71,8 +72,9 @@ def _persona_of(role: str) -> str | None:
     return next(u.email for u in DEMO_USERS if Role(role) in u.roles)
 
 
-def case(endpoint: str, persona: str | None = BY_MATRIX) -> Callable[[Build], Build]:
-    """Register a builder; by default the case is sent by the role test_csrf.py picks for the rule."""
+def case(endpoint: str, persona: str | None = BY_MATRIX, *, api: bool = False) -> Callable[[Build], Build]:
+    """Register a builder; by default the case is sent by the role test_csrf.py picks for the rule. An `api` case
+    returns its JSON body and is sent with the persona's token."""
 
     def register(build: Build) -> Build:
         assert endpoint not in CASES, f"two fault cases for {endpoint}"
@@ -80,7 +82,7 @@ def case(endpoint: str, persona: str | None = BY_MATRIX) -> Callable[[Build], Bu
         if who == BY_MATRIX:
             rule = next(r for r in all_rules() if r.endpoint == endpoint)
             who = _persona_of(_sender(rule))
-        CASES[endpoint] = FaultCase(endpoint, who, build)
+        CASES[endpoint] = FaultCase(endpoint, who, build, api)
         return build
 
     return register

@@ -83,6 +83,23 @@ def _submit(_client: FlaskClient) -> Request:
                                                "password": DEMO_PASSWORD}
 
 
+@case("api.create_proposal", INVESTIGATOR, api=True)
+def _api_create_proposal(_client: FlaskClient) -> Request:
+    return "/api/v1/proposals", {"title": "A fictional fault drill, over the API"}
+
+
+@case("api.update_proposal", INVESTIGATOR, api=True)
+def _api_update_proposal(_client: FlaskClient) -> Request:
+    found = draft()
+    return f"/api/v1/proposals/{found.id}", {"lock_version": found.lock_version, "title": f"{found.title} (API)"}
+
+
+@case("api.submit_proposal", INVESTIGATOR, api=True)
+def _api_submit(_client: FlaskClient) -> Request:
+    return f"/api/v1/proposals/{draft().id}/submit", {"attest": True, "printed_name": user(INVESTIGATOR).name,
+                                                      "password": DEMO_PASSWORD}
+
+
 @case("proposals.withdraw")
 def _withdraw(_client: FlaskClient) -> Request:
     return f"/proposals/{proposal(SCREENED_TITLE).id}/withdraw", {"reason": "The funding ended (fictional)."}

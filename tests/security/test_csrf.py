@@ -18,8 +18,13 @@ from tests.security.manifest import database_state
 from tests.security.routes import all_rules, methods
 from tests.security.test_role_matrix import ROLES, _urls, load_matrix, personas  # noqa: F401 - personas: fixture
 
-POST_RULES = [r for r in all_rules() if "POST" in r.methods]
-POST_ONLY_RULES = [r for r in POST_RULES if "GET" not in r.methods]
+WRITE_RULES = [r for r in all_rules() if r.methods & {"POST", "PATCH"}]
+# The JSON API reads no session cookie, so a forged cross-site request carries nothing it accepts: it is exempt
+# from CSRF tokens, and the test below shows a signed-in browser's cookie gets it nowhere.
+API_WRITE_RULES = [r for r in WRITE_RULES if r.rule.startswith("/api/")]
+POST_RULES = [r for r in WRITE_RULES if "POST" in r.methods and r not in API_WRITE_RULES]
+GET_PATHS = {r.rule for r in all_rules() if "GET" in r.methods}  # an API path may have its GET on another rule
+POST_ONLY_RULES = [r for r in WRITE_RULES if "POST" in r.methods and r.rule not in GET_PATHS]
 EXPIRED = "Your form expired or was sent from another page."
 TIME_LIMIT = 3600  # WTF_CSRF_TIME_LIMIT in portal/config.py
 
@@ -48,7 +53,7 @@ def test_a_post_without_a_valid_fresh_token_of_its_own_is_refused(
     module_app: Flask, personas, rule: Rule, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
 ) -> None:
     role = _sender(rule)
-    client, own_token = personas[role]
+    client, own_token, _api_headers = personas[role]
     other_token = personas[_someone_else(role)][1]
     assert other_token != own_token
     url = _urls(module_app, rule)[0]
@@ -77,10 +82,23 @@ def test_a_post_without_a_valid_fresh_token_of_its_own_is_refused(
 
 @pytest.mark.parametrize("rule", POST_ONLY_RULES, ids=_rule_id)
 def test_a_get_on_a_post_only_rule_is_405(module_app: Flask, personas, rule: Rule) -> None:  # noqa: F811
-    client, _token = personas[_sender(rule)]
+    client, _token, _api_headers = personas[_sender(rule)]
     url = _urls(module_app, rule)[0]
 
     response = client.get(url)
 
     assert response.status_code == 405
     assert "That action is not available here" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("rule", API_WRITE_RULES, ids=_rule_id)
+def test_the_api_ignores_a_signed_in_browsers_cookie(module_app: Flask, personas, rule: Rule) -> None:  # noqa: F811
+    """What a CSRF token protects against cannot happen to the API: the session cookie a forged request would carry
+    authenticates nothing there (401), so nothing changes."""
+    client, _token, _api_headers = personas[_sender(rule)]
+    url = _urls(module_app, rule)[0]
+    before = database_state()
+    for method in sorted(rule.methods & {"POST", "PATCH"}):
+        response = client.open(url, method=method, json={"title": "Forged from another site"})
+        assert response.status_code == 401, f"{method} {url}: {response.status_code}"
+    assert database_state() == before

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from werkzeug.routing import Rule
 
 from portal.audit.models import AuditEvent
+from portal.auth.models import User
 from portal.extensions import db
 from tests.security.conftest import Browsers
 from tests.security.manifest import database_state
@@ -25,6 +26,7 @@ def sweep(module_app: Flask) -> tuple[SweepWorld, Browsers]:
     browsers = Browsers(module_app)
     for person in world.outsiders + world.conflicted:
         browsers.of(person)  # sign everyone in before any snapshot: signing in writes
+        browsers.api_headers(person)  # and use a token of theirs once: its first use is noted
     return world, browsers
 
 
@@ -58,17 +60,36 @@ def _problem(response, canaries: set[str], denied: int) -> str | None:  # noqa: 
     return None
 
 
-@pytest.mark.parametrize("rule", id_rules(), ids=lambda r: f"{'+'.join(methods(r))} {r.rule}")
+# A valid body for each API write on an object, so the refusal met is the object's (404), not the body's (422).
+API_BODIES = {
+    "api.update_proposal": {"lock_version": 1, "title": "Changed by someone who may not"},
+    "api.submit_proposal": {"password": "a password", "printed_name": "A Name", "attest": True},
+}
+
+
+def _send(browsers: Browsers, person: User, rule: Rule, method: str, url: str):  # noqa: ANN202
+    """A page as the person's browser; the JSON API with the person's token (it reads no session)."""
+    client, token = browsers.of(person)
+    if rule.rule.startswith("/api/"):
+        body = API_BODIES.get(rule.endpoint) if method != "GET" else None
+        assert method == "GET" or body is not None, f"{rule.endpoint}: add a valid body to API_BODIES"
+        return client.open(url, method=method, json=body, headers=browsers.api_headers(person))
+    return client.post(url, data={"csrf_token": token}) if method == "POST" else client.get(url)
+
+
+def _methods(rule: Rule) -> list[str]:
+    return sorted(rule.methods & {"GET", "POST", "PATCH"}) if rule.rule.startswith("/api/") else methods(rule)
+
+
+@pytest.mark.parametrize("rule", id_rules(), ids=lambda r: f"{'+'.join(_methods(r))} {r.rule}")
 def test_nobody_reaches_an_object_they_may_not_see(module_app: Flask, sweep, rule: Rule) -> None:
     world, browsers = sweep
     before, failures, requests = database_state(without=("audit_events",)), [], 0
     for target in list(targets(module_app, rule)):
         for person, canaries in _cases(world, target):
-            client, token = browsers.of(person)
-            for method in methods(rule):
+            for method in _methods(rule):
                 count = _denials()
-                response = client.post(target.url, data={"csrf_token": token}) if method == "POST" \
-                    else client.get(target.url)
+                response = _send(browsers, person, rule, method, target.url)
                 requests += 1
                 problem = _problem(response, canaries, _denials() - count)
                 response.close()

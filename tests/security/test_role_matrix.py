@@ -18,6 +18,7 @@ from werkzeug.routing import Rule
 from portal.auth.models import User
 from portal.auth.roles import Role
 from portal.extensions import db
+from tests.api.conftest import bearer, token_for
 from tests.factories import Factory
 from tests.security.conftest import Browsers
 from tests.security.routes import all_rules, choices, methods, object_arguments, targets
@@ -26,6 +27,7 @@ from tests.security.world import build_sweep_world
 MATRIX_FILE = Path(__file__).with_name("policy_matrix.yaml")
 ROLES = ("anonymous", "investigator", "reviewer", "chair", "coordinator", "governance", "admin")
 FIXED = {"set_id": "usg-durc-pepp-2024", "token": "not-a-token"}
+API_PREFIX = "/api/"
 
 
 Allowed = dict[str, set[str]]  # method -> roles
@@ -89,9 +91,19 @@ def personas(module_app: Flask) -> dict[str, tuple]:
               "admin": Factory().user(Role.ADMIN, institution=home, name="Admin person")}
     _pages_for_every_role(world, people["governance"])
     browsers = Browsers(module_app)
-    signed_in = {role: browsers.of(person) for role, person in people.items()}
-    signed_in["anonymous"] = (module_app.test_client(), _anonymous_token(module_app))
+    signed_in = {role: (*browsers.of(person), bearer(token_for(person))) for role, person in people.items()}
+    signed_in["anonymous"] = (module_app.test_client(), _anonymous_token(module_app), {})
     return signed_in
+
+
+def _call(persona: tuple, method: str, url: str):  # noqa: ANN202
+    """A page as the person's browser (POST with its CSRF token); the JSON API with the person's own token of
+    every scope (POST with an empty JSON body), since the API reads no session."""
+    client, csrf, api_headers = persona
+    if url.startswith(API_PREFIX):
+        return client.post(url, json={}, headers=api_headers) if method == "POST" else client.get(url,
+                                                                                                  headers=api_headers)
+    return client.post(url, data={"csrf_token": csrf}) if method == "POST" else client.get(url)
 
 
 def _anonymous_token(app: Flask) -> str:
@@ -131,13 +143,12 @@ def test_no_role_reaches_a_route_the_matrix_does_not_give_it(module_app: Flask, 
     failures = []
     for method in methods(rule):
         for role in sorted(set(ROLES) - allowed[method]):  # only refused roles POST: nothing may change
-            client, token = personas[role]
             for url in urls:
-                response = client.post(url, data={"csrf_token": token}) if method == "POST" else client.get(url)
+                response = _call(personas[role], method, url)
                 if _reached(response):
                     failures.append(f"{method} {url} as {role}: {response.status_code}")
     assert failures == [], "\n".join(failures[:30])
     if "GET" in rule.methods and allowed["GET"] - {"anonymous"} and "token" not in rule.arguments:
         # The matrix must not be vacuous: someone it allows reaches the page in this world.
-        assert any(_reached(personas[role][0].get(url)) for role in sorted(allowed["GET"]) for url in urls), \
+        assert any(_reached(_call(personas[role], "GET", url)) for role in sorted(allowed["GET"]) for url in urls), \
             f"GET {rule.rule}: no role the matrix allows reaches any object"
