@@ -11,7 +11,7 @@ from portal.auth.api_tokens import Scope
 from portal.auth.roles import Role
 from portal.extensions import db
 from tests.api.conftest import as_user, bearer, problem, token_for
-from tests.api.test_decisions import assert_fits_its_schema
+from tests.api.schema_keys import assert_fits_its_schema
 from tests.audit import tamper
 from tests.reviews.conftest import client_for
 

@@ -9,7 +9,7 @@ from portal.auth.api_tokens import Scope
 from portal.auth.roles import Role
 from portal.screenings.registry import all_sets
 from tests.api.conftest import as_user, problem
-from tests.api.test_versions import assert_matches_document
+from tests.api.schema_keys import assert_matches_document
 from tests.screenings.helpers import DURC_2024, MIRROR, activate
 
 

@@ -3,8 +3,6 @@ byte as the PDF/A embeds it (and verifying), allowlisted filters, and a statemen
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from jsonschema import Draft202012Validator
 from sqlalchemy import select
@@ -24,75 +22,13 @@ from portal.records import service
 from portal.records.render import envelope_json
 from portal.records.verify import verify_json
 from tests.api.conftest import as_user, bearer, problem, token_for
+from tests.api.schema_keys import assert_fits_its_schema
 from tests.decisions.conftest import world  # noqa: F401 - the fixture
 from tests.decisions.test_records import final  # noqa: F401 - the fixture
 from tests.reports.conftest import portfolio  # noqa: F401 - the fixture
 from tests.statements import counted_statements
 
 # --- a response against its schema in /api/v1/openapi.json ----------------------------------------------------
-
-
-def _resolve(document: dict, resource: dict, schema: dict) -> tuple[dict, dict]:
-    """Follow `$ref`s: to a component of the document, or inside the nearest schema with an `$id`."""
-    while "$ref" in schema:
-        ref = schema["$ref"]
-        base = document if ref.startswith("#/components/") else resource
-        target: Any = base
-        for part in ref.removeprefix("#/").split("/"):
-            target = target[part]
-        schema = target
-        if "$id" in schema or base is document:
-            resource = schema
-    return resource, schema
-
-
-def _options(schema: dict) -> list[dict]:
-    return [*schema.get("anyOf", ()), *schema.get("oneOf", ()), *([schema["then"]] if "then" in schema else ())]
-
-
-def check_keys(document: dict, value: Any, schema: dict, resource: dict | None = None, path: str = "$",
-               extra: list[str] | None = None) -> None:
-    """Every object's keys are declared properties of its schema and its required ones are present, recursively
-    through objects and list items (`$ref`, anyOf/oneOf and if/then resolved). With `extra`, an object whose schema
-    leaves it open (no `additionalProperties: false`) may carry more keys: their paths are added to `extra`."""
-    resource, schema = _resolve(document, resource or schema, schema)
-    if "$id" in schema:
-        resource = schema
-    if isinstance(value, dict) and "properties" not in schema:
-        candidates = [_resolve(document, resource, o) for o in _options(schema)]
-        candidates = [(r, s) for r, s in candidates if "properties" in s]
-        assert candidates, f"{path}: an object where the schema declares none"
-        errors = []
-        for option_resource, option in candidates:
-            try:
-                return check_keys(document, value, option, option_resource, path, extra)
-            except AssertionError as error:
-                errors.append(str(error))
-        raise AssertionError(f"{path}: no option fits: {errors}")
-    if isinstance(value, dict):
-        declared, required = set(schema["properties"]), set(schema.get("required", ()))
-        undeclared = sorted(set(value) - declared)
-        if extra is None or schema.get("additionalProperties") is False:
-            assert not undeclared, f"{path}: undeclared {undeclared}"
-        if extra is not None:
-            extra.extend(f"{path}.{key}" for key in undeclared)
-        assert required <= set(value), f"{path}: missing {sorted(required - set(value))}"
-        for key, item in value.items():
-            if key in declared:
-                check_keys(document, item, schema["properties"][key], resource, f"{path}.{key}", extra)
-    elif isinstance(value, list):
-        resolved = [_resolve(document, resource, o)[1] for o in _options(schema)]
-        items = schema.get("items") or next((o["items"] for o in resolved if o.get("items")), None)
-        assert items is not None or not value, f"{path}: a list where the schema declares none"
-        for n, item in enumerate(value):
-            check_keys(document, item, items, resource, f"{path}[{n}]", extra)
-
-
-def assert_fits_its_schema(api, response, path: str, extra: list[str] | None = None) -> None:  # noqa: ANN001
-    """The response's JSON against the 200 schema of GET `path` in the published document."""
-    document = api.get("/api/v1/openapi.json").get_json()
-    schema = document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
-    check_keys(document, response.get_json(force=True), schema, extra=extra)
 
 
 # --- fixtures ----------------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from portal.conflicts.operations import declare_conflict
 from portal.extensions import db
 from portal.proposals.models import Proposal
 from tests.api.conftest import as_user, bearer, problem, token_for
+from tests.api.schema_keys import assert_fits_its_schema, assert_matches_document
 from tests.factories import PASSWORD
 
 
@@ -222,3 +223,21 @@ def test_unknown_paths_and_methods_are_problems_too(api, world) -> None:  # noqa
     refused = api.delete(f"/api/v1/proposals/{world['draft'].id}", headers=headers)
     problem(refused, 405)
     assert "PATCH" in refused.headers["Allow"]
+
+
+def test_each_proposal_answer_carries_exactly_its_declared_keys(api, world) -> None:  # noqa: ANN001
+    pi, draft = world["pi"], world["draft"]
+    headers = as_user(pi)
+    assert_matches_document(api, "/api/v1/proposals", headers, "/api/v1/proposals")
+    read = assert_matches_document(api, f"/api/v1/proposals/{draft.id}", headers, "/api/v1/proposals/{proposal_id}")
+    created = api.post("/api/v1/proposals", headers=headers, json={"title": "Keys"})
+    assert_fits_its_schema(api, created, "/api/v1/proposals", method="post", status=201)
+    changed = api.patch(f"/api/v1/proposals/{draft.id}", headers=headers,
+                        json={"lock_version": read["lock_version"], "aims": "New aims"})
+    assert_fits_its_schema(api, changed, "/api/v1/proposals/{proposal_id}", method="patch")
+    signed = api.post(f"/api/v1/proposals/{draft.id}/submit", headers=headers,
+                      json={"password": PASSWORD, "printed_name": pi.name, "attest": True})
+    assert_fits_its_schema(api, signed, "/api/v1/proposals/{proposal_id}/submit", method="post", status=201)
+    refused = api.get("/api/v1/proposals?sort=nope", headers=headers)
+    assert_fits_its_schema(api, refused, "/api/v1/proposals", status=422)
+

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from portal.auth.api_tokens import Scope
 from tests.api.conftest import as_user, bearer, problem, token_for
-from tests.api.test_decisions import assert_fits_its_schema
+from tests.api.schema_keys import assert_fits_its_schema
 from tests.conftest import sign_in
 from tests.factories import PASSWORD
 from tests.reports.conftest import portfolio  # noqa: F401 - the fixture

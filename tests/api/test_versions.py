@@ -4,8 +4,6 @@ OpenAPI document declares."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from sqlalchemy import func, select
 
@@ -18,6 +16,7 @@ from portal.extensions import db
 from portal.proposals import operations as ops
 from portal.proposals.models import Proposal
 from tests.api.conftest import as_user, problem
+from tests.api.schema_keys import assert_matches_document
 from tests.factories import PASSWORD
 from tests.reports.whatif_world import submitted
 from tests.screenings.helpers import CAT1_PROFILE, DURC_2024, activate
@@ -37,49 +36,6 @@ def amend(proposal: Proposal, pi: User, **fields: str) -> None:
 def _denials() -> int:
     return db.session.scalar(select(func.count()).select_from(AuditEvent)
                              .where(AuditEvent.action == "access.denied")) or 0
-
-
-def _resolve(schema: dict[str, Any], components: dict[str, Any], value: Any) -> dict[str, Any]:
-    """The schema `value` is checked against: `$ref` followed, and of an `anyOf` the branch of its JSON type."""
-    if "$ref" in schema:
-        return _resolve(components[schema["$ref"].rsplit("/", 1)[1]], components, value)
-    if "anyOf" in schema:
-        kind = {dict: "object", list: "array", type(None): "null"}.get(type(value))
-        branches = [b for b in schema["anyOf"] if kind is None or _resolve(b, components, value).get("type") == kind]
-        assert branches, f"{value!r} fits no branch of {schema}"
-        return _resolve(branches[0], components, value)
-    return schema
-
-
-def assert_declared(value: Any, schema: dict[str, Any], components: dict[str, Any], where: str = "$") -> None:
-    """Every object's keys are declared properties of its schema, and its required ones are all there, all the
-    way down (list items included)."""
-    schema = _resolve(schema, components, value)
-    if isinstance(value, dict):
-        properties = schema.get("properties")
-        if properties is None:  # a map, e.g. screening answers by question id
-            for key, item in value.items():
-                assert_declared(item, schema.get("additionalProperties", {}), components, f"{where}.{key}")
-            return
-        assert set(value) <= set(properties), f"{where}: undeclared {set(value) - set(properties)}"
-        assert set(schema.get("required", ())) <= set(value), f"{where}: missing {set(schema['required']) - set(value)}"
-        for key, item in value.items():
-            assert_declared(item, properties[key], components, f"{where}.{key}")
-    elif isinstance(value, list):
-        for n, item in enumerate(value):
-            assert_declared(item, schema.get("items", {}), components, f"{where}[{n}]")
-
-
-def assert_matches_document(api, path: str, headers: dict[str, str], template: str) -> dict[str, Any]:  # noqa: ANN001
-    """GET `path` (an instance of the document's `template` path) and check its body against the schema the
-    OpenAPI document declares for the 200 answer."""
-    response = api.get(path, headers=headers)
-    assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    document = api.get("/api/v1/openapi.json").get_json()
-    declared = document["paths"][template]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
-    body = response.get_json()
-    assert_declared(body, declared, document["components"]["schemas"])
-    return body
 
 
 @pytest.fixture
