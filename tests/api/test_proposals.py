@@ -206,6 +206,25 @@ def test_tokens_are_checked_before_anything_else(api, world) -> None:  # noqa: A
     problem(api.get("/api/v1/proposals", headers=bearer(token_for(pi, [Scope.DECISIONS_READ]))), 403)
 
 
+def test_a_revoked_or_expired_token_or_a_disabled_account_is_401(api, world) -> None:  # noqa: ANN001
+    from portal.auth.operations import set_account_disabled
+    from portal.auth.token_operations import create_token, revoke_token
+
+    pi = world["pi"]
+    revoked, revoked_text = create_token(actor=pi, name="old script", scopes=[Scope.PROPOSALS_READ], days=30)
+    expired, expired_text = create_token(actor=pi, name="expired", scopes=[Scope.PROPOSALS_READ], days=7)
+    revoke_token(revoked, actor=pi)
+    expired.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert "revoked" in problem(api.get("/api/v1/proposals", headers=bearer(revoked_text)), 401)["detail"]
+    assert "expired" in problem(api.get("/api/v1/proposals", headers=bearer(expired_text)), 401)["detail"]
+    live = token_for(pi, [Scope.PROPOSALS_READ])
+    assert api.get("/api/v1/proposals", headers=bearer(live)).status_code == 200
+    set_account_disabled(pi, True, actor=world["coordinator"])
+    db.session.commit()
+    assert "not active" in problem(api.get("/api/v1/proposals", headers=bearer(live)), 401)["detail"]
+
+
 def test_a_signed_in_browser_is_not_an_api_client(app, world) -> None:  # noqa: ANN001
     """The API reads no session cookie: a page cannot make a browser call it (no CSRF to defend)."""
     from tests.conftest import sign_in
