@@ -13,11 +13,8 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from portal.audit.anchors import anchor_folder, read_anchors
 from portal.audit.permissions import can_read_audit
-from portal.audit.queries import EventFilter, event_page
-from portal.audit.verify import ChainStatus, verify_chain
-from portal.errors import PortalError
+from portal.audit.queries import EventFilter, chain_status, event_page
 
 bp = Blueprint("audit", __name__)
 TEXT_LIMIT = 100
@@ -51,14 +48,6 @@ def _before(args: MultiDict) -> int | None:
     return min(int(value), SEQ_MAX)
 
 
-def _chain_status() -> tuple[ChainStatus, str | None]:
-    """The chain with its anchors; when the anchors cannot be read (no public key) the chain alone, and why."""
-    try:
-        return verify_chain(read_anchors(anchor_folder())), None
-    except PortalError as problem:
-        return verify_chain(), f"The anchors could not be checked: {problem}"
-
-
 @bp.route("/audit")
 @login_required
 def events():  # noqa: ANN201
@@ -66,7 +55,7 @@ def events():  # noqa: ANN201
         abort(404)
     wanted, problems = _filter(request.args)
     page = event_page(current_user, wanted, _before(request.args))
-    status, anchor_problem = _chain_status()
+    status, anchor_problem = chain_status()
     links = {k: v for k, v in request.args.items() if k != "before" and k in EventFilter.__dataclass_fields__}
     return render_template(
         "audit/events.html", page=page, wanted=wanted, problems=problems, status=status,
