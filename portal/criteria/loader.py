@@ -6,6 +6,7 @@ sets, problems = check_criteria(Path("review_criteria"), only=[...])
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from functools import cache
@@ -35,6 +36,14 @@ def load_criteria(root: Path) -> dict[str, CriteriaSet]:
     if problems:
         raise CriteriaError(problems)
     return sets
+
+
+def folder_digest(root: Path) -> str:
+    """SHA-256 over every file of the criteria folder (names and bytes): equal digests, equal loaded sets."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.resolve().rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(root.resolve())).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def check_criteria(root: Path, only: Iterable[Path] | None = None) -> tuple[dict[str, CriteriaSet], list[Problem]]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, current_app
 
-from portal.criteria.loader import load_criteria
+from portal.criteria.loader import folder_digest, load_criteria
 from portal.criteria.model import CriteriaSet
 
 EXTENSION_KEY = "criteria_sets"
@@ -20,7 +21,17 @@ STATUS_LABELS = {
 
 def init_criteria(app: Flask) -> None:
     """Load and validate every set once; a broken set stops start-up with every problem listed."""
-    app.extensions[EXTENSION_KEY] = load_criteria(Path(app.config["CRITERIA_DIR"]))
+    root = Path(app.config["CRITERIA_DIR"]).resolve()
+    app.extensions[EXTENSION_KEY] = dict(_loaded(str(root), folder_digest(root)))
+
+
+@lru_cache(maxsize=4)
+def _loaded(root: str, digest: str) -> dict[str, CriteriaSet]:
+    """Parsing and validating the YAML files is most of the cost of making an app (~0.4 s): a process that makes
+    several apps (the test suite makes one per test) does it once per content of the folder. The sets are frozen;
+    each app gets its own dict of them. `digest` is the cache key: a changed file is a new load."""
+    del digest
+    return load_criteria(Path(root))
 
 
 def all_sets() -> dict[str, CriteriaSet]:
