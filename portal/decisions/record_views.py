@@ -43,6 +43,10 @@ def record_pdf(decision_id: int):  # noqa: ANN201
         return redirect(url_for("decisions.detail", decision_id=decision.id))
     try:
         signed = service.sign_and_render(build_record(decision))
+    except service.RenderUnavailable as problem:  # e.g. Chinese text and no CJK font: the reason names the package
+        current_app.logger.error("record %s not rendered: %s", decision.id, problem)
+        flash(f"The PDF cannot be made on this server: {problem} The signed record.json is available.", "error")
+        return redirect(url_for("decisions.detail", decision_id=decision.id))
     except (RecordShapeError, PortalError) as problem:
         current_app.logger.error("record %s not rendered: %s", decision.id, problem)
         flash("The PDF could not be made just now; nothing was lost. Try again in a moment.", "error")

@@ -4,12 +4,16 @@ pdf = render_pdf(envelope)                  # RenderError (RenderTimeout, Render
 write_pdf(path, pdf)                        # FileWriteError (DiskFullError): nothing partial is left
 pdf = render_page_pdf(html, name, images)  # another page (the governance report): same child, no attachment
 reason = rendering_unavailable_reason()     # None when PDFs can be rendered on this machine
+reason = missing_font_reason(text)          # None unless `text` has CJK characters and no font here covers them
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
+import shutil
+import subprocess
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,6 +30,11 @@ from portal.records.signing import envelope_problems
 log = logging.getLogger("portal.records")
 ATTACHMENT_NAME = "record.json"
 PDF_MODE = 0o640
+CJK_FONT_PACKAGE = "fonts-noto-cjk"
+# Han ideographs (with extensions A and B onward, and compatibility ideographs), CJK punctuation, kana, Hangul and
+# full-width forms: characters DejaVu has no glyph for, which a PDF would otherwise print as empty boxes.
+_CJK = re.compile("[\u1100-\u11ff\u2e80-\u2fdf\u3000-\u30ff\u3130-\u318f\u3190-\u31ff\u3400-\u4dbf"
+                  "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f]")
 
 
 @dataclass(frozen=True)
@@ -50,9 +59,11 @@ def render_measured(envelope: dict[str, Any], *, limits: Limits | None = None) -
     check_shape(envelope["record"])
     attachment = envelope_json(envelope)
     record_id = envelope["record"]["record_id"]
+    html = record_html(envelope)
+    _require_fonts_for(html)
     result = run_limited(
         "portal.records.engine:html_to_pdf",
-        (record_html(envelope), attachment, envelope["record"]["generated_at"]),
+        (html, attachment, envelope["record"]["generated_at"]),
         limits or Limits(),
     )
     pdf, refused = result.value
@@ -79,6 +90,7 @@ def render_page_pdf(html: str, name: str, images: dict[str, bytes], *, limits: L
     """An HTML page (autoescaped by its caller's template) as a PDF, rendered like a record: in a limited child,
     through the asset-only fetcher, which also serves `images` (SVG, by asset:<name>) for this render; it must
     come back with no active content and no embedded file."""
+    _require_fonts_for(html)
     job = ("portal.records.engine:page_html_to_pdf", (html, images), limits or Limits())
     pdf, refused = run_limited(*job).value
     for url in refused:
@@ -107,3 +119,43 @@ def rendering_unavailable_reason() -> str | None:
     except RenderError as error:
         return f"PDF rendering is unavailable: {error}"
     return None
+
+
+def missing_font_reason(text: str) -> str | None:
+    """None unless `text` has Chinese, Japanese or Korean characters and fontconfig knows no font for Chinese.
+
+    WeasyPrint does not fail on a character no font covers: it draws an empty box in its place, and the record
+    would look complete to everything but a reader's eyes. Rendering such a text is refused instead, with this
+    reason (naming the package to install), which the record and report pages show.
+    """
+    if not _CJK.search(text):
+        return None
+    fonts = _chinese_fonts()
+    if fonts is None:
+        return (f"This text has Chinese, Japanese or Korean characters, and whether a font for them is installed "
+                f"cannot be checked: fc-list (Debian package fontconfig) is missing. Install fontconfig and "
+                f"{CJK_FONT_PACKAGE}, then restart the portal.")
+    if not fonts:
+        return (f"This text has Chinese, Japanese or Korean characters, but no font for them is installed "
+                f"(`fc-list :lang=zh` lists none), so the PDF would show empty boxes. Install Debian's "
+                f"{CJK_FONT_PACKAGE} (.ci/run does), then restart the portal.")
+    return None
+
+
+@cache
+def _chinese_fonts() -> tuple[str, ...] | None:
+    """The font families fontconfig lists for Chinese (the render processes use the same fontconfig), or None
+    without fc-list. Once per process: fonts installed later need a restart, as the render processes load fonts
+    when their forkserver starts."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return None
+    done = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True, timeout=30,  # noqa: S603
+                          check=False)  # a fixed argv
+    return tuple(sorted({line.strip() for line in done.stdout.splitlines() if line.strip()}))
+
+
+def _require_fonts_for(html: str) -> None:
+    reason = missing_font_reason(html)
+    if reason:
+        raise RenderUnavailable(reason)

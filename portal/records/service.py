@@ -22,6 +22,7 @@ from flask import current_app
 
 from portal.records import bulk, keys, render
 from portal.records.sandbox import MB, Limits
+from portal.records.sandbox import RenderUnavailable as RenderUnavailable  # the reason names what to install
 from portal.records.shape import check_shape
 from portal.records.signing import key_id, sign_record
 from portal.records.verify import Verification, verify_pdf

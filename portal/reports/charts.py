@@ -26,7 +26,7 @@ COUNT = re.compile(r"\d+")
 SUPPRESSED = re.compile(r"<\d+")
 PALETTE = ("#1f5f99", "#c2571a", "#2e7d32", "#6a1b9a")
 REMOVED_TAGS = {"script", "style"}
-FONT = "DejaVu Sans, Arial, sans-serif"
+FONT = "DejaVu Sans, Arial, Noto Sans CJK SC, sans-serif"  # Chinese labels: Simplified forms, as record.css
 
 
 def chart_table(report: Report, measure: str) -> Table | None:

@@ -97,6 +97,10 @@ def report_pdf_download():  # noqa: ANN201
                            filters=form.described())
     try:
         pdf = records.render_page(html, "governance report", charts)
+    except records.RenderUnavailable as problem:  # e.g. Chinese text and no CJK font: the reason names the package
+        current_app.logger.error("governance report not rendered: %s", problem)
+        flash(f"The PDF cannot be made on this server: {problem} The CSV is available.", "error")
+        return redirect(url_for("reports.report_page", **_query(form)))
     except PortalError as problem:
         current_app.logger.error("governance report not rendered: %s", problem)
         flash("The PDF could not be made just now. Try again in a moment.", "error")
