@@ -7,8 +7,13 @@ STAMP := $(VENV)/.installed
 SLOW_STAMP := $(VENV)/.installed-slow
 DEMO_ENV := PORTAL_DEMO=1
 PYTEST_ARGS ?=
+# The translations: the .po files are committed text; their compiled .mo files are built here, never committed.
+TRANSLATIONS := portal/translations
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
+# What every command that runs the portal needs: the installed packages and the compiled catalogues.
+INSTALLED := $(STAMP) $(CATALOGUES)
 
-.PHONY: demo test test-sqlite test-browser test-postgresql lint bench clean slow
+.PHONY: demo test test-sqlite test-browser test-postgresql lint bench clean slow messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +23,20 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+## a catalogue is compiled again whenever its .po changes (a missing .mo leaves that language in English)
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po | $(STAMP)
+	$(BIN)/pybabel compile --statistics -l $* -i $< -o $@
+
+## make messages: extract every marked string into messages.pot, then merge it into each language's .po
+## (new strings arrive untranslated or fuzzy: tests/i18n fails until each has its translation)
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-wrap --sort-by-file \
+	  --project="Dual-Use Review Portal" --version=0.1.0 --copyright-holder="Dual-Use Review Portal" \
+	  -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-wrap --ignore-obsolete
+
 ## make demo: install, migrate a SQLite database in instance/, seed the demo, serve on 127.0.0.1:5000
-demo: $(STAMP)
+demo: $(INSTALLED)
 	$(DEMO_ENV) $(BIN)/flask --app app db upgrade
 	$(DEMO_ENV) $(BIN)/flask --app app demo seed
 	@echo ""
@@ -27,20 +44,20 @@ demo: $(STAMP)
 	$(DEMO_ENV) $(BIN)/flask --app app run --host 127.0.0.1 --port 5000
 
 ## make test: lint, the suite on SQLite, the browser journeys in Chromium, the suite on PostgreSQL
-test: $(STAMP) lint test-sqlite test-browser test-postgresql
+test: $(INSTALLED) lint test-sqlite test-browser test-postgresql
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test-sqlite: $(STAMP)
+test-sqlite: $(INSTALLED)
 	@echo "=== test suite on SQLite ==="
 	PORTAL_TEST_DB=sqlite $(BIN)/python -m pytest -m "not browser and not slow" -n 2 $(PYTEST_ARGS)
 
-test-browser: $(STAMP)
+test-browser: $(INSTALLED)
 	@echo "=== browser journeys in Debian's Chromium (SQLite) ==="
 	PORTAL_TEST_DB=sqlite $(BIN)/python -m pytest -m "browser and not slow" -v $(PYTEST_ARGS)
 
-test-postgresql: $(STAMP)
+test-postgresql: $(INSTALLED)
 	@echo "=== test suite on PostgreSQL ==="
 	PORTAL_TEST_DB=postgresql $(BIN)/python -m pytest -m "not browser and not slow" -n 2 $(PYTEST_ARGS)
 
@@ -50,7 +67,7 @@ $(SLOW_STAMP): pyproject.toml | $(BIN)/python
 
 ## make slow: the slow drills (live gunicorn workers, parallel writes, contention, a killed worker, locust load,
 ## pip-audit; security-test-plan checks 25, 26, 28, 30) on SQLite, then on PostgreSQL; about 10 to 20 minutes
-slow: $(SLOW_STAMP)
+slow: $(SLOW_STAMP) $(CATALOGUES)
 	@echo "=== slow drills on SQLite ==="
 	PORTAL_TEST_DB=sqlite $(BIN)/python -m pytest -m slow -v --durations=0 $(PYTEST_ARGS)
 	@echo "=== slow drills on PostgreSQL ==="
@@ -60,7 +77,7 @@ slow: $(SLOW_STAMP)
 ## (one record against plain WeasyPrint; 200 records on 2 processes against 1), then the governance report over
 ## 10,000 proposals against hand-written GROUP BY SQL, then what-if re-screening of 10,000 versions against a Core
 ## select and the engine loop; writes bench/results.json
-bench: $(STAMP)
+bench: $(INSTALLED)
 	$(BIN)/python -m bench.screening
 	$(BIN)/python -m bench.records
 	$(BIN)/python -m bench.whatif

@@ -44,6 +44,8 @@ def _instance_path() -> str:
 
 
 def _init_extensions(app: Flask) -> None:
+    from flask_babel import lazy_gettext
+
     from portal import models  # noqa: F401 - every table registered before migrations look
     from portal.database import configure_engine
     from portal.extensions import csrf, db, limiter, login_manager, migrate
@@ -58,17 +60,21 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
-    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message = lazy_gettext("Please sign in to continue.")
+    login_manager.localize_callback = str  # flashes live in the session: a plain string, in the request's language
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     limiter.init_app(app)
+    from portal.i18n.languages import init_i18n
+
+    init_i18n(app)
 
 
 def _register_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
     from portal.audit.views import bp as audit_bp
-    from portal.auth import mfa_views, reset_views, token_views  # noqa: F401 - routes on auth.bp
+    from portal.auth import language_views, mfa_views, reset_views, token_views  # noqa: F401 - routes on auth.bp
     from portal.auth.views import bp as auth_bp
     from portal.committees.views import bp as committees_bp
     from portal.decisions import export_views, monitoring_views, record_views  # noqa: F401 - on decisions.bp

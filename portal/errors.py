@@ -11,6 +11,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from portal.i18n.marks import N_
+
 log = logging.getLogger("portal")
 security_log = logging.getLogger("portal.security")
 
@@ -23,7 +25,7 @@ class InvalidTransitionError(PortalError):
     """The lifecycle table does not allow this step from the current state."""
 
 
-CONCURRENT_CHANGE = "Someone changed this at the same moment. Nothing of yours was saved; please try again."
+CONCURRENT_CHANGE = N_("Someone changed this at the same moment. Nothing of yours was saved; please try again.")
 
 
 class ConcurrentChangeError(PortalError):
@@ -34,15 +36,15 @@ class ConcurrentChangeError(PortalError):
 
 
 ERROR_TITLES = {
-    400: "The request could not be understood",
-    403: "You do not have access to this page",
-    404: "Page not found",
-    405: "That action is not available here",
-    409: "That change conflicts with the current state",
-    413: "The upload is too large",
-    429: "Too many attempts",
-    500: "Something went wrong on our side",
-    503: "The portal is busy",
+    400: N_("The request could not be understood"),
+    403: N_("You do not have access to this page"),
+    404: N_("Page not found"),
+    405: N_("That action is not available here"),
+    409: N_("That change conflicts with the current state"),
+    413: N_("The upload is too large"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong on our side"),
+    503: N_("The portal is busy"),
 }
 ERROR_TITLES.update({401: "Authentication required", 415: "Unsupported media type", 422: "The request is not valid"})
 # What an API client needs to hear where a page would say nothing more than its title.
@@ -61,7 +63,7 @@ def register_error_pages(app: Flask) -> None:
             limit_mb = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
             description = f"Files up to {limit_mb} MB can be uploaded. Nothing was saved."
         if code == 400 and "CSRF" in (error.description or ""):
-            description = (
+            description = N_(
                 "Your form expired or was sent from another page. Reload the page and try again; nothing was saved."
             )
             _log_csrf_refusal(error.description)
@@ -88,8 +90,10 @@ def register_error_pages(app: Flask) -> None:
         db.session.rollback()
         return _page(
             409,
-            "Someone else changed this record at the same moment. Reload the page and try again; "
-            "nothing of yours was saved.",
+            N_(
+                "Someone else changed this record at the same moment. Reload the page and try again; "
+                "nothing of yours was saved."
+            ),
         )
 
     @app.errorhandler(ConcurrentChangeError)
@@ -110,7 +114,7 @@ def register_error_pages(app: Flask) -> None:
         if is_concurrent_change(error):  # PostgreSQL 40001/40P01 met outside run_in_txn: the same 409
             return concurrent_change(ConcurrentChangeError())
         if "locked" in str(error.orig).lower():
-            response = _page(503, "Another change is being saved. Please try again in a moment; nothing was lost.")
+            response = _page(503, N_("Another change is being saved. Please try again in a moment; nothing was lost."))
             response.headers["Retry-After"] = "2"
             return response
         return unexpected(error)
@@ -165,11 +169,15 @@ def _page(code: int, description: str | None, incident: str | None = None) -> Re
     """The error page, or for the JSON API the same error as a problem document: one place decides both."""
     if request.path.startswith(API_PREFIX):
         return problem_response(code, description or _API_DETAILS.get(code), incident)
+    from flask_babel import gettext
+
+    # Pages speak the reader's language: the marked titles and descriptions are in the catalogue; any other
+    # description (a refusal's own message) is looked up too and stays as it is when the catalogue lacks it.
     body = render_template(
         "errors/error.html",
         code=code,
-        title=ERROR_TITLES.get(code, "Error"),
-        description=description,
+        title=gettext(ERROR_TITLES.get(code, N_("Error"))),
+        description=gettext(description) if description else None,
         incident=incident,
     )
     return make_response(body, code)

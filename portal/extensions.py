@@ -1,5 +1,6 @@
 """Flask extensions, created here and bound to the app in create_app()."""
 
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -22,3 +23,4 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address)
+babel = Babel()  # bound with the portal's locale selector in portal.i18n.languages.init_i18n

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
@@ -15,6 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.auth.passwords import MAX_LENGTH, password_problem
 from portal.auth.roles import Role
+from portal.i18n.languages import LANGUAGES
 
 
 def _strong_password(form: FlaskForm, field: PasswordField) -> None:
@@ -24,52 +26,56 @@ def _strong_password(form: FlaskForm, field: PasswordField) -> None:
         raise ValidationError(problem)
 
 
+_same_as_password = EqualTo("password", _l("The passwords do not match."))
 ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
 
 
 class SignInForm(FlaskForm):
-    email = EmailField("E-mail address", validators=[InputRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[InputRequired(), Length(max=MAX_LENGTH)])
+    email = EmailField(_l("E-mail address"), validators=[InputRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=MAX_LENGTH)])
 
 
 class AccountRequestForm(FlaskForm):
-    name = StringField("Full name", validators=[InputRequired(), Length(max=200)])
+    name = StringField(_l("Full name"), validators=[InputRequired(), Length(max=200)])
     email = EmailField(
-        "Institutional e-mail address", validators=[InputRequired(), Email(check_deliverability=False), Length(max=254)]
+        _l("Institutional e-mail address"),
+        validators=[InputRequired(), Email(check_deliverability=False), Length(max=254)],
     )
-    affiliation = SelectField("Institution and department", validators=[InputRequired()])
-    requested_role = SelectField("Role you are asking for", choices=ROLE_CHOICES, validators=[InputRequired()])
+    affiliation = SelectField(_l("Institution and department"), validators=[InputRequired()])
+    requested_role = SelectField(_l("Role you are asking for"), choices=ROLE_CHOICES, validators=[InputRequired()])
     affiliation_statement = TextAreaField(
-        "Statement of affiliation",
+        _l("Statement of affiliation"),
         validators=[InputRequired(), Length(min=20, max=2000)],
-        description="Your position, your supervisor or head of department, and why you need access. "
-        "An administrator of your institution checks this before approving.",
+        description=_l(
+            "Your position, your supervisor or head of department, and why you need access. "
+            "An administrator of your institution checks this before approving."
+        ),
     )
-    password = PasswordField("Choose a password", validators=[InputRequired(), _strong_password])
+    password = PasswordField(_l("Choose a password"), validators=[InputRequired(), _strong_password])
     confirm = PasswordField(
-        "Repeat the password", validators=[InputRequired(), EqualTo("password", "The passwords do not match.")]
+        _l("Repeat the password"), validators=[InputRequired(), _same_as_password]
     )
 
 
 class InvitationForm(FlaskForm):
-    name = StringField("Full name", validators=[InputRequired(), Length(max=200)])
+    name = StringField(_l("Full name"), validators=[InputRequired(), Length(max=200)])
     email = EmailField(
-        "E-mail address", validators=[InputRequired(), Email(check_deliverability=False), Length(max=254)]
+        _l("E-mail address"), validators=[InputRequired(), Email(check_deliverability=False), Length(max=254)]
     )
-    department = SelectField("Department", coerce=int)
-    role = SelectField("Role", choices=ROLE_CHOICES, validators=[InputRequired()])
+    department = SelectField(_l("Department"), coerce=int)
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[InputRequired()])
 
 
 class AcceptInvitationForm(FlaskForm):
-    password = PasswordField("Choose a password", validators=[InputRequired(), _strong_password])
+    password = PasswordField(_l("Choose a password"), validators=[InputRequired(), _strong_password])
     confirm = PasswordField(
-        "Repeat the password", validators=[InputRequired(), EqualTo("password", "The passwords do not match.")]
+        _l("Repeat the password"), validators=[InputRequired(), _same_as_password]
     )
 
 
 class ApproveAccountForm(FlaskForm):
     roles = SelectMultipleField(
-        "Roles to grant",
+        _l("Roles to grant"),
         choices=ROLE_CHOICES,
         validators=[InputRequired()],
         option_widget=CheckboxInput(),
@@ -78,14 +84,14 @@ class ApproveAccountForm(FlaskForm):
 
 
 class RefuseAccountForm(FlaskForm):
-    reason = TextAreaField("Reason for refusing", validators=[InputRequired(), Length(max=1000)])
+    reason = TextAreaField(_l("Reason for refusing"), validators=[InputRequired(), Length(max=1000)])
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField("Current password", validators=[InputRequired(), Length(max=MAX_LENGTH)])
-    password = PasswordField("New password", validators=[InputRequired(), _strong_password])
+    current_password = PasswordField(_l("Current password"), validators=[InputRequired(), Length(max=MAX_LENGTH)])
+    password = PasswordField(_l("New password"), validators=[InputRequired(), _strong_password])
     confirm = PasswordField(
-        "Repeat the new password", validators=[InputRequired(), EqualTo("password", "The passwords do not match.")]
+        _l("Repeat the new password"), validators=[InputRequired(), _same_as_password]
     )
 
 
@@ -95,36 +101,48 @@ class ConfirmForm(FlaskForm):
 
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(
-        "E-mail address of your account",
+        _l("E-mail address of your account"),
         validators=[InputRequired(), Email(check_deliverability=False), Length(max=254)],
     )
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField("Choose a new password", validators=[InputRequired(), _strong_password])
+    password = PasswordField(_l("Choose a new password"), validators=[InputRequired(), _strong_password])
     confirm = PasswordField(
-        "Repeat the new password", validators=[InputRequired(), EqualTo("password", "The passwords do not match.")]
+        _l("Repeat the new password"), validators=[InputRequired(), _same_as_password]
     )
     account_email = ""  # set by the view: the new password may not be the address itself
 
 
 class SecondFactorForm(FlaskForm):
     code = StringField(
-        "Code",
-        validators=[InputRequired(message="Enter the code from your app."), Length(max=40)],
-        description="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+        _l("Code"),
+        validators=[InputRequired(message=_l("Enter the code from your app.")), Length(max=40)],
+        description=_l("The 6-digit code your authenticator app shows now, or one of your recovery codes."),
         render_kw={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"},
     )
 
 
 class EnrolForm(FlaskForm):
     code = StringField(
-        "The 6-digit code your app shows",
-        validators=[InputRequired(message="Enter the code from your app."), Length(max=20)],
+        _l("The 6-digit code your app shows"),
+        validators=[InputRequired(message=_l("Enter the code from your app.")), Length(max=20)],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
     )
     password = PasswordField(
-        "Your password, to confirm it is you",
-        validators=[InputRequired(message="Enter your password."), Length(max=MAX_LENGTH)],
+        _l("Your password, to confirm it is you"),
+        validators=[InputRequired(message=_l("Enter your password.")), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"},
+    )
+
+
+FOLLOW_BROWSER = ""  # the choice that clears users.locale
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(
+        _l("Language"),
+        choices=[SelectChoice(FOLLOW_BROWSER, _l("Follow my browser"))]
+        + [SelectChoice(code, name) for code, name in LANGUAGES.items()],
+        description=_l("The language of the portal's pages for you, on every device you sign in on."),
     )

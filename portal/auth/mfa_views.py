@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import g, redirect, render_template, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from portal.auth import mfa, sessions
@@ -11,14 +12,15 @@ from portal.auth import operations as ops
 from portal.auth.forms import EnrolForm, SecondFactorForm
 from portal.auth.views import _limit, _sign_in_failed, bp
 from portal.extensions import db, limiter
+from portal.i18n.marks import N_
 
-CODE_THROTTLE_MESSAGE = (
+CODE_THROTTLE_MESSAGE = N_(  # the 429 page translates it
     "Too many wrong codes. For your security, signing in to this account is paused for 15 minutes. "
     "If you have lost your authenticator app, use a recovery code or ask an administrator to reset it."
 )
 ENROLMENT_ERRORS = {
-    "password": "Your password is not correct.",
-    "code": "That code does not match. Check the time on your phone and try the next code.",
+    "password": N_("Your password is not correct."),
+    "code": N_("That code does not match. Check the time on your phone and try the next code."),
 }
 _SETUP_SECRET = "mfa_setup_secret"  # noqa: S105 - the session key's name, not a secret
 
@@ -60,7 +62,7 @@ def second_factor():  # noqa: ANN201
             return redirect(next_url)
         db.session.commit()
         g.sign_in_failed = True
-        form.code.errors.append("That code is not correct, or it has already been used. Wait for the next code.")
+        form.code.errors.append(_("That code is not correct, or it has already been used. Wait for the next code."))
     return render_template("auth/second_factor.html", form=form)
 
 
@@ -80,7 +82,7 @@ def mfa_setup():  # noqa: ANN201
             codes = mfa_ops.enrol(user, secret, form.code.data, form.password.data)
         except mfa_ops.EnrolmentRefused as refusal:
             db.session.commit()  # the audit event of the failure
-            form[refusal.field].errors.append(ENROLMENT_ERRORS[refusal.field])
+            form[refusal.field].errors.append(_(ENROLMENT_ERRORS[refusal.field]))
         else:
             db.session.commit()
             session.pop(_SETUP_SECRET, None)

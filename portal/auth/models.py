@@ -44,6 +44,8 @@ class User(UserMixin, db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The person's language (a code of portal.i18n.languages.LANGUAGES); NULL: follow the browser's Accept-Language.
+    locale: Mapped[str | None] = mapped_column(String(10))
 
     institution: Mapped[Institution] = relationship(lazy="joined")
     department: Mapped[Department | None] = relationship()

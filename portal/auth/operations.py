@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal.audit.operations import record
@@ -15,6 +16,7 @@ from portal.auth.roles import AccountStatus, Role
 from portal.clock import utcnow
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.i18n.languages import LANGUAGES
 from portal.institutions.models import Department, Institution
 
 
@@ -126,6 +128,17 @@ def change_password(user: User, new_password: str, *, actor: User) -> None:
     user.password_hash = hash_password(new_password)
     user.session_version += 1  # every other copy of the session cookie stops working
     record("user.password_changed", actor=actor, target=user)
+
+
+def set_language(user: User, locale: str | None, *, actor: User) -> None:
+    """Save the person's language; None follows the browser again. Only a supported code is accepted."""
+    if locale is not None and locale not in LANGUAGES:
+        raise AccountError(_("Choose one of the languages in the list."))
+    previous = user.locale
+    if previous == locale:
+        return
+    user.locale = locale
+    record("account.language_changed", actor=actor, target=user, data={"from": previous, "to": locale})
 
 
 def record_sign_in(user: User) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.auth import reset_operations as resets
@@ -59,6 +60,6 @@ def reset_password(token: str):  # noqa: ANN201
             flash(str(refusal), "error")
             return redirect(url_for("auth.forgot_password"))
         db.session.commit()
-        flash("Your password has been changed and every session of your account has ended. Sign in again.", "info")
+        flash(_("Your password has been changed and every session of your account has ended. Sign in again."), "info")
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/reset_password.html", form=form)

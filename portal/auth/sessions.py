@@ -13,6 +13,7 @@ from datetime import datetime
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -21,14 +22,15 @@ from portal.auth.models import User
 from portal.auth.session_operations import record_session_expired
 from portal.clock import utcnow
 from portal.extensions import db
+from portal.i18n.marks import N_
 
 _EPOCH = datetime(1970, 1, 1)
 PENDING_MFA_SECONDS = 300  # between a correct password and its code
 SEEN_RESOLUTION_SECONDS = 30  # last-seen is rewritten at most this often, so the cookie is not reissued every request
 ENROLMENT_ENDPOINTS = {"auth.mfa_setup", "auth.sign_out", "static"}
 EXPIRED_MESSAGES = {
-    "idle": "You were signed out after {minutes} minutes without activity. Sign in again to continue.",
-    "absolute": "Your session reached its {hours}-hour limit. Sign in again to continue.",
+    "idle": N_("You were signed out after %(minutes)s minutes without activity. Sign in again to continue."),
+    "absolute": N_("Your session reached its %(hours)s-hour limit. Sign in again to continue."),
 }
 
 
@@ -84,7 +86,7 @@ def enforce() -> Response | None:
     if now_seconds() - session["seen_at"] >= SEEN_RESOLUTION_SECONDS:
         session["seen_at"] = now_seconds()
     if request.endpoint not in ENROLMENT_ENDPOINTS and must_enrol(current_user):
-        flash("Your institution requires two-step sign-in for your role. Set it up to continue.", "info")
+        flash(_("Your institution requires two-step sign-in for your role. Set it up to continue."), "info")
         return redirect(url_for("auth.mfa_setup"))
     return None
 
@@ -109,6 +111,6 @@ def _end(reason: str) -> Response:
     db.session.commit()
     config = current_app.config
     limits = {"minutes": config["SESSION_IDLE_MINUTES"], "hours": config["SESSION_ABSOLUTE_HOURS"]}
-    flash(EXPIRED_MESSAGES[reason].format(**limits), "info")
+    flash(_(EXPIRED_MESSAGES[reason], **limits), "info")
     target = request.full_path if request.method == "GET" else None
     return redirect(url_for("auth.sign_in", next=target.rstrip("?") if target else None))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.audit.denials import deny_access
@@ -63,5 +64,8 @@ def revoke_api_token(token_id: int):  # noqa: ANN201
         flash(str(refusal), "error")
     else:
         db.session.commit()
-        flash(f"The token “{token.name}” is revoked. Programs using it can no longer reach the portal.", "info")
+        revoked = _(
+            "The token “%(name)s” is revoked. Programs using it can no longer reach the portal.", name=token.name
+        )
+        flash(revoked, "info")
     return redirect(url_for("auth.api_tokens"))

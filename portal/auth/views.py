@@ -3,24 +3,33 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
 from portal.auth import operations as ops
 from portal.auth import sessions
-from portal.auth.forms import AcceptInvitationForm, AccountRequestForm, ChangePasswordForm, SignInForm
+from portal.auth.forms import (
+    FOLLOW_BROWSER,
+    AcceptInvitationForm,
+    AccountRequestForm,
+    ChangePasswordForm,
+    LanguageForm,
+    SignInForm,
+)
 from portal.auth.models import User
 from portal.auth.passwords import verify_password
 from portal.auth.redirects import safe_next
 from portal.auth.roles import AccountStatus, Role
 from portal.extensions import db, limiter, login_manager
+from portal.i18n.marks import N_
 from portal.institutions.models import Department, Institution
 
 bp = Blueprint("auth", __name__)
 bp.before_app_request(sessions.enforce)
 
-THROTTLE_MESSAGE = (
+THROTTLE_MESSAGE = N_(  # the 429 page translates it
     "Too many unsuccessful sign-in attempts. For your security, sign-in is paused for a while; "
     "try again in 15 minutes or ask your administrator for help."
 )
@@ -82,9 +91,9 @@ def sign_in():  # noqa: ANN201
         if password_ok and user.status == AccountStatus.PENDING:
             return render_template("auth/pending.html", user=user)
         if password_ok and user.status in (AccountStatus.DISABLED, AccountStatus.REFUSED):
-            flash("This account is not active. Contact an administrator of your institution.", "error")
+            flash(_("This account is not active. Contact an administrator of your institution."), "error")
         else:
-            flash("The e-mail address or password is not correct.", "error")
+            flash(_("The e-mail address or password is not correct."), "error")
         g.sign_in_failed = True
         ops.record_failed_sign_in(form.email.data, user)
         db.session.commit()
@@ -98,7 +107,7 @@ def sign_out():  # noqa: ANN201
     db.session.commit()
     logout_user()
     session.clear()
-    flash("You have signed out.", "info")
+    flash(_("You have signed out."), "info")
     return redirect(url_for("auth.sign_in"))
 
 
@@ -108,15 +117,16 @@ def change_password():  # noqa: ANN201
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not verify_password(current_user.password_hash, form.current_password.data):
-            form.current_password.errors.append("Your current password is not correct.")
+            form.current_password.errors.append(_("Your current password is not correct."))
         else:
             user = current_user._get_current_object()
             ops.change_password(user, form.password.data, actor=user)
             db.session.commit()
             login_user(user)  # this browser keeps working; every other copy of the old cookie does not
-            flash("Your password has been changed. Other sessions have been signed out.", "info")
+            flash(_("Your password has been changed. Other sessions have been signed out."), "info")
             return redirect(url_for("home.dashboard"))
-    return render_template("auth/change_password.html", form=form)
+    language_form = LanguageForm(locale=current_user.locale or FOLLOW_BROWSER, formdata=None)
+    return render_template("auth/change_password.html", form=form, language_form=language_form)
 
 
 def affiliation_choices() -> list[SelectChoice]:
@@ -133,7 +143,7 @@ def request_account():  # noqa: ANN201
         institution_id, _, department_id = form.affiliation.data.partition(":")
         department = db.session.get(Department, int(department_id))
         if department is None or str(department.institution_id) != institution_id:
-            form.affiliation.errors.append("Choose your institution and department from the list.")
+            form.affiliation.errors.append(_("Choose your institution and department from the list."))
         else:
             try:
                 ops.request_account(
@@ -166,6 +176,6 @@ def accept_invitation(token: str):  # noqa: ANN201
             flash(str(refusal), "error")
         else:
             db.session.commit()
-            flash("Your account is ready. Sign in with your e-mail address and new password.", "info")
+            flash(_("Your account is ready. Sign in with your e-mail address and new password."), "info")
             return redirect(url_for("auth.sign_in"))
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation)

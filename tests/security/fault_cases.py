@@ -181,6 +181,11 @@ def _revoke_api_token(_client: FlaskClient) -> Request:
     return f"/account/tokens/{token_id}/revoke", {}
 
 
+@case("auth.set_language")
+def _set_language(_client: FlaskClient) -> Request:
+    return "/account/language", {"locale": "zh_CN"}
+
+
 @case("auth.forgot_password", persona=None)
 def _forgot_password(_client: FlaskClient) -> Request:
     return "/forgot-password", {"email": INVESTIGATOR}

@@ -1,0 +1,1 @@
+"""Languages: which ones the portal speaks, which one a request gets, and the visitor's switch between them."""
