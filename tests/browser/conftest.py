@@ -12,12 +12,14 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import pytest
 from werkzeug.serving import make_server
 
 from portal import create_app
 from portal.extensions import db, limiter
+from tests.browser.accessibility import AxeWatch, Violation
 from tests.databases import IN_CI, TemplateDatabase
 
 if TYPE_CHECKING:
@@ -37,6 +39,9 @@ ARTIFACTS = BROWSER_DIR.parents[1] / "test-artifacts"
 TIMEOUT_MS = 10_000
 
 PHASE_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+AXE_WATCH = pytest.StashKey[AxeWatch]()
+MINOR_VIOLATIONS: list[Violation] = []
+AXE_PAGES: list[int] = []
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -52,6 +57,33 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     outcome = yield
     report = outcome.get_result()
     item.stash.setdefault(PHASE_REPORTS, {})[report.when] = report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """After a browser test's own steps, axe checks the page it ends on; a serious or critical violation
+    on any page it visited fails the test, listing each (rule, impact, page, targets)."""
+    result = yield
+    watch = item.stash.get(AXE_WATCH, None)
+    if watch is not None:
+        watch.check()  # the page it ends on
+        MINOR_VIOLATIONS.extend(watch.others())
+        AXE_PAGES.append(len(watch.checked))
+        if serious := watch.serious():
+            lines = "\n".join(f"  {violation}" for violation in serious)
+            raise AssertionError(f"axe found {len(serious)} serious or critical WCAG 2.1 AA violations:\n{lines}")
+    return result
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Moderate and minor axe findings do not fail a test; they are listed so they are not forgotten."""
+    if AXE_PAGES:
+        terminalreporter.write_line(f"axe checked {sum(AXE_PAGES)} pages in {len(AXE_PAGES)} browser tests")
+    if MINOR_VIOLATIONS:
+        terminalreporter.section("axe: moderate and minor violations")
+        for line in sorted({f"{v.rule} ({v.impact}) on {urlsplit(v.url).path}: {', '.join(v.targets)}"
+                            for v in MINOR_VIOLATIONS}):
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture
@@ -103,7 +135,9 @@ def chromium() -> Path:
 
 
 @pytest.fixture
-def browser_page(chromium: Path, live_server: str, request: pytest.FixtureRequest) -> Iterator[Page]:
+def browser_page(
+    chromium: Path, live_server: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Page]:
     """A Playwright page in headless Chromium whose relative URLs go to the live server."""
     from playwright.sync_api import sync_playwright
 
@@ -113,6 +147,9 @@ def browser_page(chromium: Path, live_server: str, request: pytest.FixtureReques
             context = browser.new_context(base_url=live_server)
             context.set_default_timeout(TIMEOUT_MS)
             page = context.new_page()
+            watch = AxeWatch(page)
+            watch.start(monkeypatch)
+            request.node.stash[AXE_WATCH] = watch
             yield page
             _save_artifacts_if_failed(request.node, page)
             context.close()
