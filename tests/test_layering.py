@@ -15,6 +15,7 @@ PURE_MODULES = [
     "portal/proposals/completeness.py",
     "portal/proposals/diff.py",
     "portal/audit/canonical.py",
+    "portal/i18n/marks.py",
     "portal/auth/roles.py",
     "portal/auth/redirects.py",
     "portal/auth/passwords.py",

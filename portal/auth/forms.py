@@ -27,7 +27,7 @@ def _strong_password(form: FlaskForm, field: PasswordField) -> None:
 
 
 _same_as_password = EqualTo("password", _l("The passwords do not match."))
-ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
+ROLE_CHOICES = [SelectChoice(role.value, _l(role.label)) for role in Role]
 
 
 class SignInForm(FlaskForm):

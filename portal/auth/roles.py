@@ -1,6 +1,9 @@
-"""Roles a user can hold; a user may hold several. Pure."""
+"""Roles a user can hold; a user may hold several. Pure: the labels are English, marked with N_ for the catalogue
+and translated where shown (the `translated` template filter)."""
 
 from enum import StrEnum
+
+from portal.i18n.marks import N_
 
 
 class Role(StrEnum):
@@ -17,12 +20,12 @@ class Role(StrEnum):
 
 
 ROLE_LABELS = {
-    Role.INVESTIGATOR: "Investigator",
-    Role.REVIEWER: "Committee reviewer",
-    Role.CHAIR: "Committee chair",
-    Role.COORDINATOR: "Review coordinator",
-    Role.GOVERNANCE: "Governance body",
-    Role.ADMIN: "Institution administrator",
+    Role.INVESTIGATOR: N_("Investigator"),
+    Role.REVIEWER: N_("Committee reviewer"),
+    Role.CHAIR: N_("Committee chair"),
+    Role.COORDINATOR: N_("Review coordinator"),
+    Role.GOVERNANCE: N_("Governance body"),
+    Role.ADMIN: N_("Institution administrator"),
 }
 
 

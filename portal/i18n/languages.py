@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from babel import Locale
 from flask import Flask, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 
 DEFAULT_LOCALE = "en"
@@ -74,6 +74,12 @@ def html_lang() -> str:
     return HTML_LANG[code_of(get_locale())]
 
 
+def translated(message: str) -> str:
+    """Template filter: a message marked with N_ where it is defined (a role or state label), in the reader's
+    language. Unlike _() in a template, the result is plain text, so autoescaping still applies."""
+    return gettext(message) if message else message
+
+
 def init_i18n(app: Flask) -> None:
     """Flask-Babel with the portal's selector and catalogue folder; templates get _, gettext, ngettext from it."""
     from portal.config import ROOT
@@ -84,3 +90,4 @@ def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.before_request(remember_visitor_choice)
     app.jinja_env.globals.update(html_lang=html_lang, LANGUAGES=LANGUAGES, HTML_LANG=HTML_LANG)
+    app.jinja_env.filters["translated"] = translated

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from portal.i18n.marks import N_
+
 
 class ProposalState(StrEnum):
     DRAFT = "draft"
@@ -77,16 +79,16 @@ EDIT_STEPS: dict[ProposalState, Step] = {
 OPEN_STATES = frozenset(state for (state, step) in TRANSITIONS if step is Step.WITHDRAW)
 
 STATE_LABELS = {
-    S.DRAFT: "Draft",
-    S.SUBMITTED: "Submitted",
-    S.SCREENED: "Screened",
-    S.IN_REVIEW: "In review",
-    S.REVISIONS_REQUESTED: "Revisions requested",
-    S.AWAITING_DECISION: "Awaiting decision",
-    S.DECIDED: "Decided",
-    S.ACTIVE: "Active (monitored)",
-    S.CLOSED: "Closed",
-    S.WITHDRAWN: "Withdrawn",
+    S.DRAFT: N_("Draft"),
+    S.SUBMITTED: N_("Submitted"),
+    S.SCREENED: N_("Screened"),
+    S.IN_REVIEW: N_("In review"),
+    S.REVISIONS_REQUESTED: N_("Revisions requested"),
+    S.AWAITING_DECISION: N_("Awaiting decision"),
+    S.DECIDED: N_("Decided"),
+    S.ACTIVE: N_("Active (monitored)"),
+    S.CLOSED: N_("Closed"),
+    S.WITHDRAWN: N_("Withdrawn"),
 }
 
 STEP_LABELS = {
@@ -104,18 +106,19 @@ STEP_LABELS = {
     Step.WITHDRAW: "withdraw",
 }
 
-# What the investigator should expect next, shown on "My proposals".
+# What the investigator should expect next, shown on "My proposals". Labels and next steps are English here (N_ marks
+# them for the catalogue) and translated where shown, with the `translated` template filter.
 NEXT_STEP = {
-    S.DRAFT: "Complete the proposal, then sign and submit it.",
-    S.SUBMITTED: "Waiting for the automatic screening.",
-    S.SCREENED: "Waiting for the review coordinator's triage.",
-    S.IN_REVIEW: "The committee is reviewing this version.",
-    S.REVISIONS_REQUESTED: "Answer the committee's requests and resubmit.",
-    S.AWAITING_DECISION: "Waiting for the committee's decision.",
-    S.DECIDED: "Read the decision record.",
-    S.ACTIVE: "Keep to the risk mitigation plan; report progress when due.",
-    S.CLOSED: "Nothing further to do.",
-    S.WITHDRAWN: "Nothing further to do.",
+    S.DRAFT: N_("Complete the proposal, then sign and submit it."),
+    S.SUBMITTED: N_("Waiting for the automatic screening."),
+    S.SCREENED: N_("Waiting for the review coordinator's triage."),
+    S.IN_REVIEW: N_("The committee is reviewing this version."),
+    S.REVISIONS_REQUESTED: N_("Answer the committee's requests and resubmit."),
+    S.AWAITING_DECISION: N_("Waiting for the committee's decision."),
+    S.DECIDED: N_("Read the decision record."),
+    S.ACTIVE: N_("Keep to the risk mitigation plan; report progress when due."),
+    S.CLOSED: N_("Nothing further to do."),
+    S.WITHDRAWN: N_("Nothing further to do."),
 }
 
 
