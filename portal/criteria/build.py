@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from portal.criteria.conditions import Condition, ConditionError, Vocabulary, compile_condition
@@ -22,13 +22,21 @@ from portal.criteria.model import (
 from portal.criteria.source import Problem, SourceFile
 
 UNSURE_LABEL = "Not sure"
+KeyPath = tuple[Any, ...]
 
 
 class SetBuilder:
     """Collects every problem of one set instead of stopping at the first."""
 
-    def __init__(self, src: SourceFile, shared: Mapping[str, dict], lists: Mapping[str, dict]) -> None:
+    def __init__(
+        self,
+        src: SourceFile,
+        shared: Mapping[str, dict],
+        lists: Mapping[str, dict],
+        shared_translations: Mapping[str, Mapping[str, dict]] | None = None,
+    ) -> None:
         self.src, self.shared, self.lists = src, shared, lists
+        self.shared_translations = shared_translations or {}
         self.data: dict[str, Any] = src.data
         self.problems: list[Problem] = []
 
@@ -52,6 +60,7 @@ class SetBuilder:
         self._check_keys(outcomes, default, questions, criteria)
         question_order = self._question_order(questions)
         evaluation_order = self._evaluation_order(criteria)
+        translations = self._translations(questions, criteria, [*outcomes, default])
         if self.problems:
             return None
         return CriteriaSet(
@@ -71,11 +80,33 @@ class SetBuilder:
             routing={k: tuple(v) for k, v in self.data.get("routing", {}).items()},
             clocks=compile_outcome_clocks(self.data.get("clocks", {})),
             examples=compile_examples(self.data.get("examples", [])),
-            digest=self._digest(raw_questions, lists_used),
+            digest=self._digest(raw_questions, lists_used, translations),
             path=self.src.name,
             question_order=question_order,
             determinations=compile_determinations(self.data["determinations"]),
+            translations=translations,
         )
+
+    def _translations(
+        self, questions: list[Question], criteria: list[Criterion], outcomes: list[Outcome]
+    ) -> dict[str, dict[str, Any]]:
+        """The file's translations, checked against its ids, with the shared questions' translations merged in."""
+        own = self.data.get("translations", {})
+        known = {
+            "questions": [q.id for q in questions],
+            "criteria": [c.id for c in criteria],
+            "outcomes": [o.id for o in outcomes],
+            "determinations": [d["id"] for d in self.data["determinations"]],
+        }
+        choices = {q.id: [c.id for c in q.choices] for q in questions}
+        for path, message in unknown_ids(own, known, choices):
+            self.fail(path, message)
+        used = {q.id for q in questions if q.shared}
+        shared = {
+            language: {qid: entry for qid, entry in by_id.items() if qid in used}
+            for language, by_id in self.shared_translations.items()
+        }
+        return normalise(own, {language: by_id for language, by_id in shared.items() if by_id})
 
     # -- questions -------------------------------------------------------------------------------
     def _resolve_questions(self) -> dict[str, dict]:
@@ -281,12 +312,68 @@ class SetBuilder:
             visit(item, [])
         return ordered
 
-    def _digest(self, questions: dict[str, dict], lists_used: set[str]) -> str:
+    def _digest(self, questions: dict[str, dict], lists_used: set[str], translations: dict[str, dict]) -> str:
+        """Everything but the examples: the file (its translations included), the shared questions and lists it
+        uses, and those shared questions' translations. A set without translations keeps its digest."""
         content = {k: v for k, v in self.data.items() if k != "examples"}
         content["questions"] = [questions[qid] for qid in sorted(questions)]
+        shared_texts = {
+            language: {
+                qid: entry for qid, entry in self.shared_translations.get(language, {}).items() if qid in questions
+            }
+            for language in sorted(translations)
+        }
+        if any(shared_texts.values()):
+            content["shared_question_translations"] = {k: v for k, v in shared_texts.items() if v}
         content["lists"] = {list_id: self.lists[list_id] for list_id in sorted(lists_used) if list_id in self.lists}
         text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# -- translations (a file's `translations:` block; see CriteriaSet.localized) ---------------------------------
+def unknown_ids(
+    translations: Mapping[str, Any],
+    known: Mapping[str, Iterable[str]],
+    choices: Mapping[str, Iterable[str]],
+) -> list[tuple[KeyPath, str]]:
+    """(key path, message) for every id a translation names that the file does not define.
+
+    `known` maps a section (questions, criteria, outcomes, determinations) to its ids; `choices` maps a
+    question id to its choice ids."""
+    problems: list[tuple[KeyPath, str]] = []
+    for language, block in translations.items():
+        for section, entries in block.items():
+            if section not in known:
+                continue
+            ids = set(known[section])
+            noun = section.removesuffix("s").replace("criteria", "criterion")
+            for ident, entry in entries.items():
+                path: KeyPath = ("translations", language, section, ident)
+                if ident not in ids:
+                    problems.append((path, f"unknown {noun} '{ident}' (not among this file's {section})"))
+                    continue
+                if section == "questions" and "choices" in entry:
+                    own = set(choices.get(ident, ()))
+                    for choice_id in entry["choices"]:
+                        if choice_id not in own:
+                            problems.append(
+                                ((*path, "choices", choice_id), f"unknown choice '{choice_id}' of question '{ident}'")
+                            )
+    return problems
+
+
+def normalise(
+    translations: Mapping[str, Any], shared: Mapping[str, Mapping[str, Any]] | None = None
+) -> dict[str, dict[str, Any]]:
+    """One block per language; the shared questions' translations first, the set's own override them."""
+    result: dict[str, dict[str, Any]] = {}
+    for language in sorted({*translations, *(shared or {})}):
+        block = dict(translations.get(language, {}))
+        questions = {**(shared or {}).get(language, {}), **block.get("questions", {})}
+        if questions:
+            block["questions"] = questions
+        result[language] = block
+    return result
 
 
 def _never() -> Condition:

@@ -15,7 +15,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from portal.criteria.build import SetBuilder
+from portal.criteria.build import SetBuilder, unknown_ids
 from portal.criteria.model import CriteriaSet
 from portal.criteria.source import Problem, SourceFile, read_yaml
 
@@ -51,7 +51,7 @@ def check_criteria(root: Path, only: Iterable[Path] | None = None) -> tuple[dict
     root = root.resolve()
     problems: list[Problem] = []
     lists = _load_keyed(root, "lists", "list_file", problems)
-    shared = _load_shared_questions(root, problems)
+    shared, shared_translations = _load_shared_questions(root, lists, problems)
     set_paths = sorted(root.glob("*.yaml")) if only is None else [Path(p).resolve() for p in only]
     sets: dict[str, CriteriaSet] = {}
     local_questions: dict[str, str] = {}
@@ -65,7 +65,7 @@ def check_criteria(root: Path, only: Iterable[Path] | None = None) -> tuple[dict
             problems.append(src.problem(("id",), f"duplicate set id '{src.data['id']}'"))
             continue
         _check_local_question_ids(src, local_questions, problems)
-        builder = SetBuilder(src, shared, lists)
+        builder = SetBuilder(src, shared, lists, shared_translations)
         criteria_set = builder.build()
         problems.extend(builder.problems)
         if criteria_set is not None:
@@ -102,8 +102,12 @@ def _load_keyed(root: Path, folder: str, kind: str, problems: list[Problem]) -> 
     return loaded
 
 
-def _load_shared_questions(root: Path, problems: list[Problem]) -> dict[str, dict]:
+def _load_shared_questions(
+    root: Path, lists: dict[str, dict], problems: list[Problem]
+) -> tuple[dict[str, dict], dict[str, dict[str, dict]]]:
+    """The shared questions by id, and their translations: language -> question id -> text, help, choices."""
     shared: dict[str, dict] = {}
+    translations: dict[str, dict[str, dict]] = {}
     for path in sorted((root / "questions").glob("*.yaml")):
         src = _read_valid(root, path, "question_file", problems)
         if src is None:
@@ -112,7 +116,22 @@ def _load_shared_questions(root: Path, problems: list[Problem]) -> dict[str, dic
             if question["id"] in shared:
                 problems.append(src.problem(("questions", index, "id"), f"duplicate question id '{question['id']}'"))
             shared[question["id"]] = question
-    return shared
+        own = src.data.get("translations", {})
+        questions = src.data["questions"]
+        known = {"questions": [q["id"] for q in questions]}
+        choices = {q["id"]: _choice_ids(q, lists) for q in questions}
+        for key_path, message in unknown_ids(own, known, choices):
+            problems.append(src.problem(key_path, message))
+        for language, block in own.items():
+            translations.setdefault(language, {}).update(block.get("questions", {}))
+    return shared, translations
+
+
+def _choice_ids(question: dict, lists: dict[str, dict]) -> list[str]:
+    """A question's choice ids, those taken from a list file included."""
+    if "list" in question:
+        return [item["id"] for item in lists.get(question["list"], {}).get("items", [])]
+    return [c["id"] for c in question.get("choices", [])]
 
 
 def _read_valid(root: Path, path: Path, kind: str, problems: list[Problem]) -> SourceFile | None:
@@ -140,6 +159,13 @@ def _schema_errors(kind: str, data: Any) -> list[tuple[tuple[Any, ...], str]]:
     errors = []
     for error in sorted(_validator(kind).iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         path = tuple(error.absolute_path)
+        if "propertyNames" in error.absolute_schema_path:
+            key = error.instance
+            if path and path[-1] == "translations":
+                errors.append(((*path, key), _unknown_language(key)))
+            else:
+                errors.append(((*path, key), f"'{key}' is not a valid id: {error.message}"))
+            continue
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             allowed = set(error.schema.get("properties", {}))
             for key in sorted(set(error.instance) - allowed):
@@ -152,9 +178,20 @@ def _schema_errors(kind: str, data: Any) -> list[tuple[tuple[Any, ...], str]]:
     return errors
 
 
+def _unknown_language(code: Any) -> str:
+    known = ", ".join(_schema()["$defs"]["language"]["enum"])
+    base = " (English is the base text of the file, not a translation)" if str(code).lower().startswith("en") else ""
+    return f"unknown language '{code}'{base}; translations are written for: {known}"
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    return json.loads((Path(__file__).resolve().parents[2] / "review_criteria" / SCHEMA_FILE).read_text())
+
+
 @cache
 def _validator(kind: str) -> Draft202012Validator:
-    schema = json.loads((Path(__file__).resolve().parents[2] / "review_criteria" / SCHEMA_FILE).read_text())
+    schema = _schema()
     if kind != "set":
         schema = {"$ref": f"#/$defs/{kind}", "$defs": schema["$defs"]}
     return Draft202012Validator(schema)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
@@ -141,6 +144,22 @@ class CriteriaSet:
     path: str
     question_order: tuple[Question, ...] = field(default=())  # show_if dependencies first
     determinations: tuple[Determination, ...] = field(default=())  # in display order
+    # language code -> the file's `translations:` block (shared questions' translations merged in); display only
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages the set is written in: English (the base text) and every translation."""
+        return (BASE_LANGUAGE, *sorted(self.translations))
+
+    def localized(self, language: str | None) -> CriteriaSet:
+        """This set with its titles, questions, help, choice labels, criteria, outcomes and determinations in
+        `language`, each string falling back to English; ids, conditions and digest are unchanged."""
+        return _localized(self, language)
+
+    def untranslated(self, language: str) -> list[str]:
+        """What the set shows that `language` does not translate (key paths as in the file); [] when complete."""
+        return _missing_texts(self, language)
 
     def determination(self, determination_id: str) -> Determination | None:
         return next((d for d in self.determinations if d.id == determination_id), None)
@@ -157,6 +176,115 @@ class CriteriaSet:
     @property
     def all_outcomes(self) -> tuple[Outcome, ...]:
         return (*self.outcomes, self.default_outcome)
+
+
+# -- languages ----------------------------------------------------------------------------------------------
+# A set file (and a shared question file) may carry a top-level `translations:` block keyed by language code:
+#   translations:
+#     zh_CN:
+#       title: ...
+#       summary: ...
+#       questions: {<question id>: {text: ..., help: ..., choices: {<choice id>: <label>}}}
+#       criteria: {<criterion id>: {title: ..., description: ..., human_judgment: ...}}
+#       outcomes: {<outcome id, the default outcome included>: {title: ..., description: ...}}
+#       determinations: {<determination id>: {title: ..., description: ...}}
+# English stays the base text; a translation changes what is shown, never ids, conditions or stored screenings.
+BASE_LANGUAGE = "en"
+
+# Between two Chinese characters (or full-width punctuation) a folded line break is no space.
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+def _flat(text: str) -> str:
+    return _CJK_GAP.sub("", " ".join(text.split()))
+
+
+def _localized(criteria_set: CriteriaSet, language: str | None) -> CriteriaSet:
+    """The set as shown in `language`: every string the translation gives, English for every other one."""
+    block = criteria_set.translations.get(language or BASE_LANGUAGE)
+    if not block:
+        return criteria_set
+    questions = {q.id: _question(q, block.get("questions", {}).get(q.id)) for q in criteria_set.questions}
+    criteria = block.get("criteria", {})
+    outcomes = block.get("outcomes", {})
+    determinations = block.get("determinations", {})
+    return dataclasses.replace(
+        criteria_set,
+        title=block.get("title", criteria_set.title),
+        summary=_flat(block["summary"]) if block.get("summary") else criteria_set.summary,
+        questions=tuple(questions[q.id] for q in criteria_set.questions),
+        question_order=tuple(questions.get(q.id, q) for q in criteria_set.question_order),
+        criteria=tuple(_criterion(c, criteria.get(c.id)) for c in criteria_set.criteria),
+        outcomes=tuple(_titled(o, outcomes.get(o.id)) for o in criteria_set.outcomes),
+        default_outcome=_titled(criteria_set.default_outcome, outcomes.get(criteria_set.default_outcome.id)),
+        determinations=tuple(_titled(d, determinations.get(d.id)) for d in criteria_set.determinations),
+    )
+
+
+def _missing_texts(criteria_set: CriteriaSet, language: str) -> list[str]:
+    """What the set shows that `language` does not translate (key paths as in the file); [] when complete."""
+    block = criteria_set.translations.get(language, {})
+    missing = [] if block.get("title") else ["title"]
+    if criteria_set.summary and not block.get("summary"):
+        missing.append("summary")
+    questions = block.get("questions", {})
+    for q in criteria_set.questions:
+        entry = questions.get(q.id, {})
+        for key in ("text", "help"):
+            if getattr(q, key) and not entry.get(key):
+                missing.append(f"questions.{q.id}.{key}")
+        missing += [f"questions.{q.id}.choices.{c.id}" for c in q.choices if c.id not in entry.get("choices", {})]
+    for c in criteria_set.criteria:
+        entry = block.get("criteria", {}).get(c.id, {})
+        missing += [f"criteria.{c.id}.{key}" for key in _texts(c) if not entry.get(key)]
+    for o in criteria_set.all_outcomes:
+        entry = block.get("outcomes", {}).get(o.id, {})
+        missing += [f"outcomes.{o.id}.{key}" for key in _texts(o) if not entry.get(key)]
+    for d in criteria_set.determinations:
+        entry = block.get("determinations", {}).get(d.id, {})
+        missing += [f"determinations.{d.id}.{key}" for key in _texts(d) if not entry.get(key)]
+    return missing
+
+
+def _texts(item: Criterion | Outcome | Determination) -> list[str]:
+    keys = ["title"] + (["description"] if item.description else [])
+    if isinstance(item, Criterion) and item.human_judgment:
+        keys.append("human_judgment")
+    return keys
+
+
+def _question(question: Question, entry: Mapping[str, Any] | None) -> Question:
+    if not entry:
+        return question
+    labels = entry.get("choices", {})
+    return dataclasses.replace(
+        question,
+        text=_flat(entry.get("text", question.text)),
+        help=_flat(entry["help"]) if entry.get("help") else question.help,
+        choices=tuple(Choice(c.id, labels.get(c.id, c.label)) for c in question.choices),
+    )
+
+
+def _criterion(criterion: Criterion, entry: Mapping[str, Any] | None) -> Criterion:
+    if not entry:
+        return criterion
+    judgment = criterion.human_judgment
+    if judgment and entry.get("human_judgment"):
+        judgment = HumanJudgment(_flat(entry["human_judgment"]), judgment.by)
+    return dataclasses.replace(
+        _titled(criterion, entry),
+        human_judgment=judgment,
+    )
+
+
+def _titled(item: Any, entry: Mapping[str, Any] | None) -> Any:
+    if not entry:
+        return item
+    return dataclasses.replace(
+        item,
+        title=entry.get("title", item.title),
+        description=_flat(entry["description"]) if entry.get("description") else item.description,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context
+from flask_babel import get_locale
 
 from portal.criteria.loader import folder_digest, load_criteria
 from portal.criteria.model import CriteriaSet
+from portal.i18n.languages import DEFAULT_LOCALE, code_of
 
 EXTENSION_KEY = "criteria_sets"
 STATUS_LABELS = {
@@ -36,3 +39,19 @@ def _loaded(root: str, digest: str) -> dict[str, CriteriaSet]:
 
 def all_sets() -> dict[str, CriteriaSet]:
     return current_app.extensions[EXTENSION_KEY]
+
+
+def display_language() -> str:
+    """The portal code (en, zh_CN) of the language the current page is shown in; English outside a request."""
+    return code_of(get_locale()) if has_request_context() else DEFAULT_LOCALE
+
+
+def localized(criteria_set: CriteriaSet) -> CriteriaSet:
+    """The set as the current reader sees it: its text in their language where the file translates it, English
+    elsewhere. For display only: screen and store with the set from all_sets() (its results stay in English)."""
+    return criteria_set.localized(display_language())
+
+
+def localized_sets(criteria_sets: Iterable[CriteriaSet]) -> list[CriteriaSet]:
+    language = display_language()
+    return [criteria_set.localized(language) for criteria_set in criteria_sets]

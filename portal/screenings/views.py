@@ -19,7 +19,7 @@ from portal.screenings import operations as ops
 from portal.screenings.forms import answers_from, build_screening_form, field_name
 from portal.screenings.queries import activation_map, active_sets_for, display_order
 from portal.screenings.questionnaire import all_questions, sections, settle, shown_questions
-from portal.screenings.registry import STATUS_LABELS, all_sets
+from portal.screenings.registry import STATUS_LABELS, all_sets, localized, localized_sets
 
 bp = Blueprint("screenings", __name__)
 
@@ -30,7 +30,7 @@ def questionnaire(proposal_id: int):  # noqa: ANN201
     """Server-side branching: saving shows the follow-up questions that now apply."""
     proposal = load_proposal(proposal_id)
     editable = can.can_edit_proposal(current_user, proposal)
-    criteria_sets = active_sets_for(proposal.institution_id)
+    criteria_sets = localized_sets(active_sets_for(proposal.institution_id))  # shown in the reader's language
     questions = all_questions(criteria_sets)
     saved = json.loads(proposal.screening_answers or "{}")
     form = build_screening_form(questions, saved)
@@ -81,7 +81,7 @@ def criteria_sets():  # noqa: ANN201
     active = activation_map(current_user.institution_id)
     return render_template(
         "screenings/criteria_sets.html",
-        sets=display_order(all_sets().values()),
+        sets=display_order(localized_sets(all_sets().values())),
         active=active,
         status_labels=STATUS_LABELS,
         can_manage=can_administer_accounts(current_user),
@@ -95,7 +95,7 @@ def criteria_set(set_id: str):  # noqa: ANN201
     criteria_set = all_sets().get(set_id)
     if criteria_set is None:
         abort(404)
-    return render_template("screenings/criteria_set.html", s=criteria_set, status_labels=STATUS_LABELS)
+    return render_template("screenings/criteria_set.html", s=localized(criteria_set), status_labels=STATUS_LABELS)
 
 
 @bp.route("/criteria/<set_id>/<any(activate, deactivate):change>", methods=["POST"])
