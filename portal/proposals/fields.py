@@ -1,9 +1,12 @@
-"""What a proposal holds, described once: labels, limits, choices, what completeness needs. Pure."""
+"""What a proposal holds, described once: labels, limits, choices, what completeness needs. Pure: labels and help are
+English, marked with N_ for the catalogue and translated where shown (forms, templates, portal/proposals/display.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+from portal.i18n.marks import N_
 
 
 class FundingSource(StrEnum):
@@ -26,18 +29,18 @@ class TeamRole(StrEnum):
 
 
 FUNDING_LABELS = {
-    FundingSource.FEDERAL: "Federal (government) funding",
-    FundingSource.NON_FEDERAL: "Non-federal funding",
-    FundingSource.MIXED: "Mixed federal and non-federal funding",
+    FundingSource.FEDERAL: N_("Federal (government) funding"),
+    FundingSource.NON_FEDERAL: N_("Non-federal funding"),
+    FundingSource.MIXED: N_("Mixed federal and non-federal funding"),
 }
 CONTAINMENT_LABELS = {
-    ContainmentLevel.BSL1: "Biosafety level 1",
-    ContainmentLevel.BSL2: "Biosafety level 2",
-    ContainmentLevel.BSL3: "Biosafety level 3",
-    ContainmentLevel.BSL4: "Biosafety level 4",
-    ContainmentLevel.NOT_APPLICABLE: "Not applicable (no laboratory work)",
+    ContainmentLevel.BSL1: N_("Biosafety level 1"),
+    ContainmentLevel.BSL2: N_("Biosafety level 2"),
+    ContainmentLevel.BSL3: N_("Biosafety level 3"),
+    ContainmentLevel.BSL4: N_("Biosafety level 4"),
+    ContainmentLevel.NOT_APPLICABLE: N_("Not applicable (no laboratory work)"),
 }
-TEAM_ROLE_LABELS = {TeamRole.CO_INVESTIGATOR: "Co-investigator", TeamRole.PREPARER: "Preparer"}
+TEAM_ROLE_LABELS = {TeamRole.CO_INVESTIGATOR: N_("Co-investigator"), TeamRole.PREPARER: N_("Preparer")}
 
 
 @dataclass(frozen=True)
@@ -54,28 +57,28 @@ TITLE_MAX = 300
 TEXT_MAX = 20_000
 
 FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("title", "Title", TITLE_MAX),
+    FieldSpec("title", N_("Title"), TITLE_MAX),
     FieldSpec(
         "lay_summary",
-        "Lay summary",
+        N_("Lay summary"),
         5_000,
         long=True,
-        help="A summary a non-specialist member of the committee can follow.",
+        help=N_("A summary a non-specialist member of the committee can follow."),
     ),
-    FieldSpec("aims", "Aims", TEXT_MAX, long=True),
+    FieldSpec("aims", N_("Aims"), TEXT_MAX, long=True),
     FieldSpec(
         "methods_summary",
-        "Methods summary (high level)",
+        N_("Methods summary (high level)"),
         TEXT_MAX,
         long=True,
-        help="Describe the approach at the level of a grant abstract. Do not include protocols.",
+        help=N_("Describe the approach at the level of a grant abstract. Do not include protocols."),
     ),
-    FieldSpec("funding_source", "Funding source", 20),
-    FieldSpec("funding_agency", "Funding agency or sponsor", 200),
-    FieldSpec("award_number", "Award or application number", 100, required=False),
-    FieldSpec("sites", "Sites where the work takes place", 2_000, long=True),
-    FieldSpec("countries", "Countries involved", 1_000),
-    FieldSpec("containment_level", "Highest containment level", 20),
+    FieldSpec("funding_source", N_("Funding source"), 20),
+    FieldSpec("funding_agency", N_("Funding agency or sponsor"), 200),
+    FieldSpec("award_number", N_("Award or application number"), 100, required=False),
+    FieldSpec("sites", N_("Sites where the work takes place"), 2_000, long=True),
+    FieldSpec("countries", N_("Countries involved"), 1_000),
+    FieldSpec("containment_level", N_("Highest containment level"), 20),
 )
 FIELD_BY_NAME = {spec.name: spec for spec in FIELDS}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, send_file
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.audit.operations import record
@@ -22,7 +23,7 @@ def upload(proposal_id: int):  # noqa: ANN201
     proposal = load_proposal(proposal_id, can.can_edit_proposal)
     form = AttachmentForm()
     if not form.validate_on_submit():
-        flash(" ".join(form.document.errors) or "Choose a PDF file to upload.", "error")
+        flash(" ".join(map(str, form.document.errors)) or _("Choose a PDF file to upload."), "error")
         return back_to(proposal, "#attachments")
     upload = form.document.data
     directory = current_app.config["ATTACHMENT_DIR"]
@@ -32,14 +33,14 @@ def upload(proposal_id: int):  # noqa: ANN201
         )
     except PortalError as refusal:
         db.session.rollback()
-        flash(f"{refusal} Nothing was attached.", "error")
+        flash(_("%(reason)s Nothing was attached.", reason=refusal), "error")
     else:
         try:
             db.session.commit()
         except Exception:
             discard_file(attachment.storage_name, directory)  # nothing was saved, so neither is the file
             raise
-        flash(f"Attached {attachment.filename} ({attachment.pages} pages).", "info")
+        flash(_("Attached %(filename)s (%(pages)s pages).", filename=attachment.filename, pages=attachment.pages), "info")
     return back_to(proposal, "#attachments")
 
 
@@ -77,5 +78,5 @@ def remove_attachment(proposal_id: int, attachment_id: int):  # noqa: ANN201
         abort(404)
     ops.remove_attachment(proposal, attachment, actor=current_user)
     db.session.commit()
-    flash(f"Removed {attachment.filename}. Earlier submitted versions still list it.", "info")
+    flash(_("Removed %(filename)s. Earlier submitted versions still list it.", filename=attachment.filename), "info")
     return back_to(proposal, "#attachments")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -27,27 +28,28 @@ from portal.proposals.fields import (
 def _spec_field(name: str, field_class: type = StringField, **kwargs: object):  # noqa: ANN202
     spec = FIELD_BY_NAME[name]
     return field_class(
-        spec.label,
-        description=spec.help,
-        validators=[Optional(), Length(max=spec.max_length, message=f"Use at most {spec.max_length:,} characters.")],
+        _l(spec.label),
+        description=_l(spec.help) if spec.help else "",
+        validators=[Optional(), Length(max=spec.max_length, message=_l("Use at most %(num)s characters.",
+                                                                       num=format(spec.max_length, ",")))],
         **kwargs,
     )
 
 
 def _choices(labels: dict) -> list[SelectChoice]:
-    return [SelectChoice("", "Choose…")] + [SelectChoice(key.value, label) for key, label in labels.items()]
+    return [SelectChoice("", _l("Choose…"))] + [SelectChoice(key.value, _l(label)) for key, label in labels.items()]
 
 
 class NewProposalForm(FlaskForm):
     title = StringField(
-        "Title",
+        _l("Title"),
         validators=[
-            DataRequired("Give the proposal a title."),
-            Length(max=TITLE_MAX, message=f"Use at most {TITLE_MAX} characters."),
+            DataRequired(_l("Give the proposal a title.")),
+            Length(max=TITLE_MAX, message=_l("Use at most %(num)s characters.", num=TITLE_MAX)),
         ],
     )
     pi_email = EmailField(
-        "Principal investigator's e-mail (if you are preparing it for someone else)",
+        _l("Principal investigator's e-mail (if you are preparing it for someone else)"),
         validators=[Optional(), Length(max=254)],
     )
 
@@ -59,22 +61,22 @@ class ProposalForm(FlaskForm):
     lock_version = HiddenField()
 
     title = StringField(
-        "Title",
+        _l("Title"),
         validators=[
-            DataRequired("Give the proposal a title."),
-            Length(max=TITLE_MAX, message=f"Use at most {TITLE_MAX} characters."),
+            DataRequired(_l("Give the proposal a title.")),
+            Length(max=TITLE_MAX, message=_l("Use at most %(num)s characters.", num=TITLE_MAX)),
         ],
     )
     lay_summary = _spec_field("lay_summary", TextAreaField)
     aims = _spec_field("aims", TextAreaField)
     methods_summary = _spec_field("methods_summary", TextAreaField)
-    funding_source = SelectField("Funding source", choices=_choices(FUNDING_LABELS), validators=[Optional()])
+    funding_source = SelectField(_l("Funding source"), choices=_choices(FUNDING_LABELS), validators=[Optional()])
     funding_agency = _spec_field("funding_agency")
     award_number = _spec_field("award_number")
     sites = _spec_field("sites", TextAreaField)
     countries = _spec_field("countries")
     containment_level = SelectField(
-        "Highest containment level", choices=_choices(CONTAINMENT_LABELS), validators=[Optional()]
+        _l("Highest containment level"), choices=_choices(CONTAINMENT_LABELS), validators=[Optional()]
     )
 
     def values(self) -> dict[str, str]:
@@ -82,27 +84,27 @@ class ProposalForm(FlaskForm):
 
 
 class MemberForm(FlaskForm):
-    email = EmailField("E-mail address of a portal user", validators=[InputRequired(), Length(max=254)])
-    role = SelectField("Role", choices=[SelectChoice(k.value, v) for k, v in TEAM_ROLE_LABELS.items()])
+    email = EmailField(_l("E-mail address of a portal user"), validators=[InputRequired(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=[SelectChoice(k.value, _l(v)) for k, v in TEAM_ROLE_LABELS.items()])
 
 
 class CollaboratorForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    affiliation = StringField("Affiliation", validators=[DataRequired(), Length(max=300)])
-    role = StringField("Role in the project", validators=[Optional(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    affiliation = StringField(_l("Affiliation"), validators=[DataRequired(), Length(max=300)])
+    role = StringField(_l("Role in the project"), validators=[Optional(), Length(max=200)])
 
 
 class AttachmentForm(FlaskForm):
-    document = FileField("PDF document", validators=[FileRequired("Choose a PDF file to upload.")])
+    document = FileField(_l("PDF document"), validators=[FileRequired(_l("Choose a PDF file to upload."))])
 
 
 class SubmitForm(FlaskForm):
-    attest = BooleanField("I make this attestation")
-    printed_name = StringField("Your full name, as your signature", validators=[InputRequired(), Length(max=200)])
+    attest = BooleanField(_l("I make this attestation"))
+    printed_name = StringField(_l("Your full name, as your signature"), validators=[InputRequired(), Length(max=200)])
     password = PasswordField(
-        "Your password, to confirm it is you", validators=[InputRequired(), Length(max=PASSWORD_MAX_LENGTH)]
+        _l("Your password, to confirm it is you"), validators=[InputRequired(), Length(max=PASSWORD_MAX_LENGTH)]
     )
 
 
 class WithdrawForm(FlaskForm):
-    reason = TextAreaField("Why is the proposal withdrawn?", validators=[InputRequired(), Length(max=2000)])
+    reason = TextAreaField(_l("Why is the proposal withdrawn?"), validators=[InputRequired(), Length(max=2000)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.auth.forms import ConfirmForm
@@ -17,7 +18,7 @@ from portal.proposals.views import back_to, bp, load_proposal
 
 
 def _form_errors(form: object) -> str:
-    return " ".join(f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items())
+    return " ".join(f"{form[name].label.text}: {' '.join(map(str, errors))}" for name, errors in form.errors.items())
 
 
 @bp.route("/<int:proposal_id>/team", methods=["POST"])
@@ -26,12 +27,12 @@ def add_member(proposal_id: int):  # noqa: ANN201
     proposal = load_proposal(proposal_id, can.can_manage_team)
     form = MemberForm()
     if not form.validate_on_submit():
-        flash(_form_errors(form) or "Check the team member's details.", "error")
+        flash(_form_errors(form) or _("Check the team member's details."), "error")
         return back_to(proposal, "#team")
     user = find_user_by_email(form.email.data)
     if user is None or not user.is_active:
         flash(
-            "No active portal user has this e-mail address. Add people without an account as external collaborators.",
+            _("No active portal user has this e-mail address. Add people without an account as external collaborators."),
             "error",
         )
         return back_to(proposal, "#team")
@@ -42,7 +43,7 @@ def add_member(proposal_id: int):  # noqa: ANN201
         flash(str(refusal), "error")
     else:
         db.session.commit()
-        flash(f"{user.name} joined the team.", "info")
+        flash(_("%(name)s joined the team.", name=user.name), "info")
     return back_to(proposal, "#team")
 
 
@@ -55,7 +56,7 @@ def remove_member(proposal_id: int, member_id: int):  # noqa: ANN201
         abort(404)
     ops.remove_member(proposal, member, actor=current_user)
     db.session.commit()
-    flash("Removed from the team.", "info")
+    flash(_("Removed from the team."), "info")
     return back_to(proposal, "#team")
 
 
@@ -65,13 +66,13 @@ def add_collaborator(proposal_id: int):  # noqa: ANN201
     proposal = load_proposal(proposal_id, can.can_manage_team)
     form = CollaboratorForm()
     if not form.validate_on_submit():
-        flash(_form_errors(form) or "Check the collaborator's details.", "error")
+        flash(_form_errors(form) or _("Check the collaborator's details."), "error")
         return back_to(proposal, "#team")
     ops.add_collaborator(
         proposal, name=form.name.data, affiliation=form.affiliation.data, role=form.role.data or "", actor=current_user
     )
     db.session.commit()
-    flash("Collaborator added.", "info")
+    flash(_("Collaborator added."), "info")
     return back_to(proposal, "#team")
 
 
@@ -84,5 +85,5 @@ def remove_collaborator(proposal_id: int, collaborator_id: int):  # noqa: ANN201
         abort(404)
     ops.remove_collaborator(proposal, collaborator, actor=current_user)
     db.session.commit()
-    flash("Collaborator removed.", "info")
+    flash(_("Collaborator removed."), "info")
     return back_to(proposal, "#team")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from portal.proposals.diff import diff_fields, diff_lists
-from portal.proposals.fields import FIELDS, display_value
+from portal.proposals.display import display_value
+from portal.proposals.fields import FIELDS
 from portal.proposals.models import Proposal, ProposalVersion
 from portal.proposals.views import bp, load_proposal
 
@@ -40,12 +42,12 @@ def version(proposal_id: int, number: int):  # noqa: ANN201
 def diff(proposal_id: int):  # noqa: ANN201
     proposal = load_proposal(proposal_id)
     if proposal.version_count < 2:
-        flash("There is only one version so far; a comparison needs two.", "info")
+        flash(_("There is only one version so far; a comparison needs two."), "info")
         return redirect(url_for("proposals.detail", proposal_id=proposal.id))
     a = request.args.get("a", type=int) or proposal.version_count - 1
     b = request.args.get("b", type=int) or proposal.version_count
     if a == b:
-        flash("Choose two different versions to compare.", "error")
+        flash(_("Choose two different versions to compare."), "error")
         a, b = proposal.version_count - 1, proposal.version_count
     old, new = _version(proposal, min(a, b)), _version(proposal, max(a, b))
     old_snap, new_snap = json.loads(old.snapshot), json.loads(new.snapshot)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.audit.canonical import sha256_hex
@@ -17,7 +18,8 @@ from portal.extensions import db
 from portal.proposals import operations as ops
 from portal.proposals import permissions as can
 from portal.proposals.completeness import missing_items, unanswered_screening_questions
-from portal.proposals.fields import FIELDS, display_value
+from portal.proposals.display import display_value
+from portal.proposals.fields import FIELDS, TEAM_ROLE_LABELS
 from portal.proposals.forms import (
     AttachmentForm,
     CollaboratorForm,
@@ -68,7 +70,7 @@ def create():  # noqa: ANN201
         if form.pi_email.data:
             pi = find_user_by_email(form.pi_email.data)
             if pi is None or not pi.is_active:
-                form.pi_email.errors.append("No active portal user has this e-mail address.")
+                form.pi_email.errors.append(_("No active portal user has this e-mail address."))
         if not form.pi_email.errors:
             try:
                 proposal = ops.create_proposal(title=form.title.data, actor=current_user, pi=pi)
@@ -76,7 +78,7 @@ def create():  # noqa: ANN201
                 form.pi_email.errors.append(str(refusal))
             else:
                 db.session.commit()
-                flash("Draft created. Fill in the sections below; you can save and come back at any time.", "info")
+                flash(_("Draft created. Fill in the sections below; you can save and come back at any time."), "info")
                 return redirect(url_for("proposals.edit", proposal_id=proposal.id))
     return render_template("proposals/new.html", form=form)
 
@@ -107,6 +109,7 @@ def detail(proposal_id: int):  # noqa: ANN201
         collaborator_form=CollaboratorForm(),
         attachment_form=AttachmentForm(),
         can=can,
+        team_roles=TEAM_ROLE_LABELS,
     )
 
 
@@ -118,19 +121,19 @@ def edit(proposal_id: int):  # noqa: ANN201
     if form.validate_on_submit():
         if str(form.lock_version.data) != str(proposal.lock_version):
             flash(
-                "Someone else saved this proposal after you opened it. Your text is below and was not saved: "
-                "copy what you need, reload the page to see their changes, then save again.",
+                _("Someone else saved this proposal after you opened it. Your text is below and was not saved: "
+                  "copy what you need, reload the page to see their changes, then save again."),
                 "error",
             )
             return render_template("proposals/edit.html", proposal=proposal, form=form), 409
         changed = ops.update_proposal(proposal, form.values(), actor=current_user)
         db.session.commit()
-        flash("Saved." if changed else "No changes to save.", "info")
+        flash(_("Saved.") if changed else _("No changes to save."), "info")
         if request.form.get("then") == "continue":
             return redirect(url_for("proposals.edit", proposal_id=proposal.id))
         return back_to(proposal)
     if form.errors:
-        flash("Some fields need attention; nothing was saved yet.", "error")
+        flash(_("Some fields need attention; nothing was saved yet."), "error")
     return render_template("proposals/edit.html", proposal=proposal, form=form), 400 if form.errors else 200
 
 
@@ -140,7 +143,7 @@ def submit(proposal_id: int):  # noqa: ANN201
     proposal = load_proposal(proposal_id)
     if not can.can_submit_proposal(current_user, proposal):
         if can.can_edit_proposal(current_user, proposal):
-            flash("Only the principal investigator can sign and submit this proposal.", "error")
+            flash(_("Only the principal investigator can sign and submit this proposal."), "error")
             return back_to(proposal)
         abort(403)
     form = SubmitForm()
@@ -150,7 +153,7 @@ def submit(proposal_id: int):  # noqa: ANN201
     pending = open_request(proposal.id) if step is Step.RESUBMIT else None
     if pending is not None and pending.unanswered:
         numbers = ", ".join(str(item.position) for item in pending.unanswered)
-        missing.append(f"Answers to the committee's revision request (item {numbers}).")
+        missing.append(_("Answers to the committee's revision request (item %(numbers)s).", numbers=numbers))
     write = revisions.resubmit if step is Step.RESUBMIT else ops.submit_proposal
     if form.validate_on_submit():
         try:
@@ -172,7 +175,7 @@ def submit(proposal_id: int):  # noqa: ANN201
             flash(str(refusal), "error")
         else:
             db.session.commit()
-            flash(f"Version {version.number} was signed and submitted.", "info")
+            flash(_("Version %(number)s was signed and submitted.", number=version.number), "info")
             return back_to(proposal)
     return render_template(
         "proposals/submit.html",
@@ -198,7 +201,7 @@ def withdraw(proposal_id: int):  # noqa: ANN201
             flash(str(refusal), "error")
         else:
             db.session.commit()
-            flash("The proposal was withdrawn.", "info")
+            flash(_("The proposal was withdrawn."), "info")
             return back_to(proposal)
     return render_template("proposals/withdraw.html", proposal=proposal, form=form)
 

@@ -14,14 +14,17 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal.auth.models import User
-from portal.auth.roles import ROLE_LABELS
+from portal.auth.roles import ROLE_LABELS, Role
 from portal.committees.models import Committee
 from portal.demo.seed import DEMO_PASSWORD, DEMO_USERS
 from portal.extensions import db
 from portal.institutions.models import Department, Institution
 from portal.meetings.models import Meeting
+from portal.proposals.fields import CHOICE_LABELS, FIELDS
 from portal.proposals.models import Proposal
-from portal.proposals.states import NEXT_STEP, STATE_LABELS
+from portal.proposals.operations import ATTESTATION
+from portal.proposals.states import NEXT_STEP, STATE_LABELS, ProposalState
+from portal.proposals.submission import MEANINGS
 from tests.conftest import sign_in
 from tests.i18n.catalogue import POT, read
 
@@ -145,3 +148,56 @@ def test_the_dashboard_check_finds_the_labels_when_the_page_is_english(demo: Fla
             text = without_data(visible_text(page.get_data(as_text=True)), demo_data())
             found |= set(english_left(text, PURE_LABELS))
     assert found & set(ROLE_LABELS.values()) and found & set(STATE_LABELS.values()), found
+
+
+PROPOSAL_PAGES = ("templates/proposals/detail.html", "templates/proposals/edit.html", "templates/proposals/new.html",
+                  "templates/proposals/submit.html", "templates/proposals/withdraw.html",
+                  "templates/proposals/version.html")
+FIELD_LABELS = {spec.label for spec in FIELDS} | {label for labels in CHOICE_LABELS.values() for label in labels.values()}
+# What a signature records is kept verbatim, in English, as signed: the attestation and the signature's meaning.
+SIGNED_TEXT = [ATTESTATION, *(f"{meaning} as principal investigator" for meaning in MEANINGS.values())]
+UNITS = {"MB"}  # "%(size)s MB" leaves the unit, which the Chinese keeps too
+
+
+def without_screening_results(page: str) -> str:
+    """A screening result quotes its criteria set (titles, outcomes, clauses): the set's text, in the set's own
+    languages, not the portal's. Those articles are taken out of proposal pages before the check."""
+    return re.sub(r'<article class="screening\b.*?</article>', " ", page, flags=re.DOTALL)
+
+
+def _in_chinese(client: FlaskClient, person: User) -> None:
+    person.locale = "zh_CN"
+    db.session.commit()
+    sign_in(client, person.email, DEMO_PASSWORD)
+
+
+@pytest.mark.parametrize("state", list(ProposalState))
+def test_every_demo_proposals_pages_in_chinese_have_no_english_of_their_templates(demo: Flask, client: FlaskClient,
+                                                                                 state: ProposalState) -> None:
+    """A proposal's page, and its edit, submit, withdraw and version pages when it has them, seen by its PI."""
+    proposal = db.session.scalar(select(Proposal).where(Proposal.state == state.value).order_by(Proposal.id))
+    if proposal is None:
+        pytest.skip(f"the demo has no {state.value} proposal")
+    _in_chinese(client, proposal.pi)
+    base = f"/proposals/{proposal.id}"
+    paths = [base, f"{base}/edit", f"{base}/submit", f"{base}/withdraw", f"{base}/versions/1"]
+    checked = 0
+    for path in paths:
+        page = client.get(path)
+        if page.status_code != 200:
+            continue
+        checked += 1
+        text = without_data(visible_text(without_screening_results(page.get_data(as_text=True))),
+                            demo_data() + SIGNED_TEXT)
+        assert "提案" in text or "版" in text, path
+        fragments = (english_of((*SHELL, *PROPOSAL_PAGES)) - UNITS) | FIELD_LABELS | set(STATE_LABELS.values())
+        assert english_left(text, fragments) == [], path
+    assert checked
+
+
+def test_the_new_proposal_page_in_chinese_has_no_english_of_its_template(demo: Flask, client: FlaskClient) -> None:
+    investigator = next(u for u in db.session.scalars(select(User)) if u.has_role(Role.INVESTIGATOR))
+    _in_chinese(client, investigator)
+    text = visible_text(client.get("/proposals/new").get_data(as_text=True))
+    assert "新建提案" in text
+    assert english_left(without_data(text, demo_data()), english_of((*SHELL, "templates/proposals/new.html"))) == []
