@@ -64,6 +64,12 @@ def _change_password(factory: Factory) -> Call:
     return call(user, NEW_PASSWORD, actor=user)
 
 
+@scenario(f"{AUTH}.set_language", "account.language_changed")
+def _set_language(factory: Factory) -> Call:
+    user = factory.user()
+    return call(user, "zh_CN", actor=user)
+
+
 @scenario(f"{AUTH}.record_sign_in", "user.signed_in")
 def _sign_in(factory: Factory) -> Call:
     return call(factory.user())
