@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
@@ -14,7 +15,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.criteria.model import UNSURE, Question
 
-YES_NO_UNSURE = [SelectChoice("yes", "Yes"), SelectChoice("no", "No"), SelectChoice(UNSURE, "Not sure")]
+YES_NO_UNSURE = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No")), SelectChoice(UNSURE, _l("Not sure"))]
 
 
 def field_name(question_id: str) -> str:
@@ -26,7 +27,7 @@ def _number(_form: FlaskForm, field: StringField) -> None:
         try:
             float(field.data)
         except ValueError:
-            raise ValidationError("Enter a number, for example 12 or 3.5.") from None
+            raise ValidationError(_l("Enter a number, for example 12 or 3.5.")) from None
 
 
 def _iso_date(_form: FlaskForm, field: StringField) -> None:
@@ -34,13 +35,13 @@ def _iso_date(_form: FlaskForm, field: StringField) -> None:
         try:
             date.fromisoformat(field.data)
         except ValueError:
-            raise ValidationError("Enter a date as YYYY-MM-DD.") from None
+            raise ValidationError(_l("Enter a date as YYYY-MM-DD.")) from None
 
 
 def _choices(question: Question) -> list[SelectChoice]:
     choices = [SelectChoice(c.id, c.label) for c in question.choices]
     if question.allow_unsure:
-        choices.append(SelectChoice(UNSURE, "Not sure"))
+        choices.append(SelectChoice(UNSURE, _l("Not sure")))
     return choices
 
 

@@ -8,11 +8,12 @@ from typing import Any
 
 from portal.criteria.engine import applicable_questions
 from portal.criteria.model import CriteriaSet, Question
+from portal.i18n.marks import N_
 
 
 @dataclass(frozen=True)
 class Section:
-    title: str
+    title: str  # a set's title, or (set_id None) the portal's own heading, marked with N_ and translated where shown
     questions: tuple[Question, ...]
     set_id: str | None = None
 
@@ -24,7 +25,7 @@ def sections(criteria_sets: Sequence[CriteriaSet]) -> list[Section]:
         for question in criteria_set.questions:
             if question.shared:
                 shared.setdefault(question.id, question)
-    result = [Section("Questions for every policy", tuple(shared.values()))] if shared else []
+    result = [Section(N_("Questions for every policy"), tuple(shared.values()))] if shared else []
     for criteria_set in criteria_sets:
         own = tuple(q for q in criteria_set.questions if not q.shared)
         if own:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.auth.forms import ConfirmForm
@@ -44,9 +45,12 @@ def questionnaire(proposal_id: int):  # noqa: ANN201
             proposal_ops.record_screening_answers(proposal, answers, actor=current_user)
             db.session.commit()
             appeared = len(shown_questions(criteria_sets, answers) - before)
-            flash("Answers saved." + (f" {appeared} more question(s) now apply." if appeared else ""), "info")
+            message = _("Answers saved.")
+            if appeared:
+                message += " " + _("%(num)d more question(s) now apply.", num=appeared)
+            flash(message, "info")
             return redirect(url_for("screenings.questionnaire", proposal_id=proposal.id) + "#questions")
-        flash("Some answers need attention; nothing was saved yet.", "error")
+        flash(_("Some answers need attention; nothing was saved yet."), "error")
         status = 400
     shown = shown_questions(criteria_sets, saved)
     snapshot = {"screening_answers": saved}
@@ -109,8 +113,10 @@ def toggle(set_id: str, change: str):  # noqa: ANN201
     ops.set_criteria_set_active(current_user.institution, criteria_set, change == "activate", actor=current_user)
     db.session.commit()
     flash(
-        f"{criteria_set.title} is now {'applied' if change == 'activate' else 'no longer applied'} at "
-        f"{current_user.institution.name}. Versions already screened keep their screenings.",
+        (_("%(set)s is now applied at %(institution)s. Versions already screened keep their screenings.",
+           set=criteria_set.title, institution=current_user.institution.name) if change == "activate" else
+         _("%(set)s is now no longer applied at %(institution)s. Versions already screened keep their screenings.",
+           set=criteria_set.title, institution=current_user.institution.name)),
         "info",
     )
     return redirect(url_for("screenings.criteria_sets"))

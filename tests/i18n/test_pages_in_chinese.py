@@ -5,6 +5,8 @@ titles from the demo) and the labels that pure modules still give in English are
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 from html.parser import HTMLParser
 
@@ -201,3 +203,41 @@ def test_the_new_proposal_page_in_chinese_has_no_english_of_its_template(demo: F
     text = visible_text(client.get("/proposals/new").get_data(as_text=True))
     assert "新建提案" in text
     assert english_left(without_data(text, demo_data()), english_of((*SHELL, "templates/proposals/new.html"))) == []
+
+
+QUESTIONNAIRE = ("templates/screenings/questionnaire.html", "templates/screenings/_result.html")
+
+
+def criteria_text(value: object) -> list[str]:
+    """Every string a criteria set holds (titles, questions, help, choices, outcomes, clauses): the set's own text,
+    which the set translates (review_criteria/), not the portal's catalogue."""
+    if isinstance(value, str):
+        value = " ".join(value.split())  # as the page shows it: YAML folded text ends with a newline
+        return [value] if len(value) > 3 else []
+    if dataclasses.is_dataclass(value):
+        return [s for f in dataclasses.fields(value) for s in criteria_text(getattr(value, f.name))]
+    if isinstance(value, dict):
+        return [s for item in value.items() for s in criteria_text(item)]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [s for item in value for s in criteria_text(item)]
+    return []
+
+
+@pytest.mark.parametrize("state", [ProposalState.DRAFT, ProposalState.IN_REVIEW, ProposalState.AWAITING_DECISION])
+def test_the_questionnaire_in_chinese_has_no_english_of_its_templates(demo: Flask, client: FlaskClient,
+                                                                    state: ProposalState) -> None:
+    """The questionnaire (editable for a draft, read-only with its screening preview once submitted), seen by the PI:
+    its chrome and the screening result's are in Chinese; the criteria text is the set's and is taken out first."""
+    proposal = db.session.scalar(select(Proposal).where(Proposal.state == state.value).order_by(Proposal.id))
+    if proposal is None:
+        pytest.skip(f"the demo has no {state.value} proposal")
+    _in_chinese(client, proposal.pi)
+    page = client.get(f"/proposals/{proposal.id}/screening")
+    assert page.status_code == 200
+    # The engine's clauses quote the criteria's conditions and choices, composed: the set's text as well.
+    text = visible_text(re.sub(r'<ul class="clauses">.*?</ul>', " ", page.get_data(as_text=True), flags=re.DOTALL))
+    assert "筛查问题" in text
+    answers = criteria_text(json.loads(proposal.screening_answers))  # what the PI wrote is data too
+    text = without_data(text, demo_data() + answers + criteria_text(list(demo.extensions["criteria_sets"].values())))
+    fragments = english_of((*SHELL, *QUESTIONNAIRE)) | {"Yes", "No", "Not sure"}
+    assert english_left(text, fragments) == []
