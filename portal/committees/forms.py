@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -24,13 +26,13 @@ from portal.committees.models import Committee
 from portal.committees.operations import SETTINGS
 
 CUSTOM = "custom"
-KIND_CHOICES = [SelectChoice("", "Choose…")] + [SelectChoice(k, label) for k, label in STANDARD_KINDS.items()]
-KIND_CHOICES.append(SelectChoice(CUSTOM, "Another kind (name it below)"))
+KIND_CHOICES = [SelectChoice("", _l("Choose…"))] + [SelectChoice(k, _l(label)) for k, label in STANDARD_KINDS.items()]
+KIND_CHOICES.append(SelectChoice(CUSTOM, _l("Another kind (name it below)")))
 QUORUM_RULES = [
-    SelectChoice("count", "A fixed number of voting members"),
-    SelectChoice("percent", "A percentage of the voting members, rounded up"),
+    SelectChoice("count", _l("A fixed number of voting members")),
+    SelectChoice("percent", _l("A percentage of the voting members, rounded up")),
 ]
-ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in MemberRole]
+ROLE_CHOICES = [SelectChoice(role.value, _l(role.label)) for role in MemberRole]
 MAX_QUORUM_COUNT = 500
 
 
@@ -38,13 +40,13 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-def _number(label: str, low: int, high: int, description: str) -> IntegerField:
+def _number(label: str, low: int, high: int, description: str, missing: str) -> IntegerField:
     return IntegerField(
         label,
         description=description,
         validators=[
-            InputRequired(f"Give a whole number for {label.lower()}."),
-            NumberRange(low, high, f"Give a whole number from {low} to {high}."),
+            InputRequired(missing),
+            NumberRange(low, high, _l("Give a whole number from %(low)s to %(high)s.", low=low, high=high)),
         ],
     )
 
@@ -52,63 +54,70 @@ def _number(label: str, low: int, high: int, description: str) -> IntegerField:
 class CommitteeForm(FlaskForm):
     lock_version = HiddenField()
     name = StringField(
-        "Name",
+        _l("Name"),
         filters=[_strip],
-        validators=[DataRequired("Give the committee a name."), Length(max=200, message="Use at most 200 characters.")],
+        validators=[DataRequired(_l("Give the committee a name.")), Length(max=200, message=_l("Use at most 200 characters."))],
     )
-    kind = SelectField("Kind of committee", choices=KIND_CHOICES, validators=[InputRequired("Choose a kind.")])
+    kind = SelectField(_l("Kind of committee"), choices=KIND_CHOICES, validators=[InputRequired(_l("Choose a kind."))])
     custom_kind = StringField(
-        "Name of the other kind",
-        description="Only when the kind is “Another kind”: lower-case letters, digits and underscores, "
-        "such as animal_welfare.",
+        _l("Name of the other kind"),
+        description=_l("Only when the kind is “Another kind”: lower-case letters, digits and underscores, "
+                       "such as animal_welfare."),
         filters=[_strip],
         validators=[
             Optional(),
-            Length(max=40, message="Use at most 40 characters."),
+            Length(max=40, message=_l("Use at most 40 characters.")),
             Regexp(
                 r"^(?=.*[a-z])[a-z0-9_]+$",
-                message="Use lower-case letters, digits and underscores only, with at least one letter.",
+                message=_l("Use lower-case letters, digits and underscores only, with at least one letter."),
             ),
         ],
     )
-    quorum_rule = RadioField("Quorum counted as", choices=QUORUM_RULES, validate_choice=False)
+    quorum_rule = RadioField(_l("Quorum counted as"), choices=QUORUM_RULES, validate_choice=False)
     quorum_value = IntegerField(
-        "Quorum",
-        description="A number of members (at least 1), or a percentage from 1 to 100.",
-        validators=[InputRequired("Give the quorum as a whole number.")],
+        _l("Quorum"),
+        description=_l("A number of members (at least 1), or a percentage from 1 to 100."),
+        validators=[InputRequired(_l("Give the quorum as a whole number."))],
     )
-    require_non_scientist = BooleanField("A non-scientist or community member must be present for quorum")
-    reviewers_per_proposal = _number("Reviewers per proposal", 1, 50, "How many members review each proposal.")
-    review_due_days = _number("Days to review", 1, 365, "Reviews are due this many days after assignment.")
+    require_non_scientist = BooleanField(_l("A non-scientist or community member must be present for quorum"))
+    reviewers_per_proposal = _number(
+        _l("Reviewers per proposal"), 1, 50, _l("How many members review each proposal."),
+        _l("Give a whole number for reviewers per proposal."),
+    )
+    review_due_days = _number(
+        _l("Days to review"), 1, 365, _l("Reviews are due this many days after assignment."),
+        _l("Give a whole number for days to review."),
+    )
     max_revision_rounds = _number(
-        "Revision rounds allowed", 0, 20, "How many times a proposal may be sent back for revisions."
+        _l("Revision rounds allowed"), 0, 20, _l("How many times a proposal may be sent back for revisions."),
+        _l("Give a whole number for revision rounds allowed."),
     )
-    closed_review = BooleanField("Closed review: investigators never see who reviewed their proposal")
+    closed_review = BooleanField(_l("Closed review: investigators never see who reviewed their proposal"))
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
         # Optional() stops the field's own chain when it is empty, so this check lives here.
         if self.kind.data == CUSTOM and not self.custom_kind.data and not self.custom_kind.errors:
-            self.custom_kind.errors.append("Name the other kind of committee.")
+            self.custom_kind.errors.append(_("Name the other kind of committee."))
             valid = False
         return valid
 
     def validate_quorum_rule(self, field: RadioField) -> None:
         given = [value for value in (field.raw_data or []) if value]
         if not given:
-            raise ValidationError("Choose whether the quorum is a number of members or a percentage.")
+            raise ValidationError(_("Choose whether the quorum is a number of members or a percentage."))
         if len(given) > 1:
-            raise ValidationError("Choose one quorum rule: a number of members or a percentage, not both.")
+            raise ValidationError(_("Choose one quorum rule: a number of members or a percentage, not both."))
         if given[0] not in ("count", "percent"):
-            raise ValidationError("Choose a number of members or a percentage.")
+            raise ValidationError(_("Choose a number of members or a percentage."))
 
     def validate_quorum_value(self, field: IntegerField) -> None:
         if field.data is None:
             return
         if self.quorum_rule.data == "percent" and not 1 <= field.data <= 100:
-            raise ValidationError("A percentage quorum must be from 1 to 100.")
+            raise ValidationError(_("A percentage quorum must be from 1 to 100."))
         if self.quorum_rule.data == "count" and not 1 <= field.data <= MAX_QUORUM_COUNT:
-            raise ValidationError(f"A quorum of members must be from 1 to {MAX_QUORUM_COUNT}.")
+            raise ValidationError(_("A quorum of members must be from 1 to %(max)s.", max=MAX_QUORUM_COUNT))
 
     def settings(self) -> dict[str, Any]:
         """The values for portal.committees.operations: exactly one quorum rule is set."""
@@ -153,33 +162,33 @@ def committee_form(committee: Committee | None = None) -> CommitteeForm:
 
 class MemberForm(FlaskForm):
     email = EmailField(
-        "E-mail address of a portal user",
+        _l("E-mail address of a portal user"),
         filters=[_strip],
-        validators=[InputRequired("Give the member's e-mail address."), Length(max=254)],
+        validators=[InputRequired(_l("Give the member's e-mail address.")), Length(max=254)],
     )
-    role = SelectField("Role on the committee", choices=ROLE_CHOICES, default=MemberRole.MEMBER.value)
-    non_scientist = BooleanField("Non-scientist or community member")
-    external_expert = BooleanField("External expert, with access until a date")
+    role = SelectField(_l("Role on the committee"), choices=ROLE_CHOICES, default=MemberRole.MEMBER.value)
+    non_scientist = BooleanField(_l("Non-scientist or community member"))
+    external_expert = BooleanField(_l("External expert, with access until a date"))
     access_until = DateField(
-        "Access until",
-        description="Required for an external expert: the last day of their access (today or later).",
+        _l("Access until"),
+        description=_l("Required for an external expert: the last day of their access (today or later)."),
         validators=[Optional()],
     )
     expertise = StringField(
-        "Expertise",
-        description="Comma-separated tags, such as virology, biosecurity policy.",
-        validators=[Optional(), Length(max=500, message="Use at most 500 characters.")],
+        _l("Expertise"),
+        description=_l("Comma-separated tags, such as virology, biosecurity policy."),
+        validators=[Optional(), Length(max=500, message=_l("Use at most 500 characters."))],
     )
 
     def validate_access_until(self, field: DateField) -> None:
         if field.data is not None and field.data < utcnow().date():
-            raise ValidationError("The last day of access must be today or later.")
+            raise ValidationError(_("The last day of access must be today or later."))
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
         # Optional() stops the field's own chain when it is empty, so this check lives here.
         if self.external_expert.data and self.access_until.data is None and not self.access_until.errors:
-            self.access_until.errors.append("Give the last day of the external expert's access.")
+            self.access_until.errors.append(_("Give the last day of the external expert's access."))
             valid = False
         return valid
 
@@ -193,12 +202,12 @@ class MemberForm(FlaskForm):
 
 
 class DeputyForm(FlaskForm):
-    deputy = SelectField("Deputy chair", coerce=int)
+    deputy = SelectField(_l("Deputy chair"), coerce=int)
 
     def offer(self, committee: Committee) -> DeputyForm:
         """Any member but the chair may deputise; 0 means no deputy."""
         others = [m for m in committee.members if m.role != MemberRole.CHAIR]
-        self.deputy.choices = [SelectChoice(0, "No deputy")] + [SelectChoice(m.id, m.user.name) for m in others]
+        self.deputy.choices = [SelectChoice(0, _l("No deputy"))] + [SelectChoice(m.id, m.user.name) for m in others]
         if self.deputy.data is None:
             current = next((m.id for m in others if m.user_id == committee.deputy_id), 0)
             self.deputy.data = current
@@ -206,4 +215,4 @@ class DeputyForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=ROLE_CHOICES)
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)

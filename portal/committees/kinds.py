@@ -1,14 +1,16 @@
-"""Committee kinds and member roles. Pure."""
+"""Committee kinds and member roles. Pure: labels are English, marked with N_ and translated where shown."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
+from portal.i18n.marks import N_
+
 STANDARD_KINDS = {
-    "ire": "Institutional review entity (IRE)",
-    "ibc": "Institutional biosafety committee (IBC)",
-    "ethics": "Science and technology ethics committee",
-    "biosafety_office": "Biosafety office",
+    "ire": N_("Institutional review entity (IRE)"),
+    "ibc": N_("Institutional biosafety committee (IBC)"),
+    "ethics": N_("Science and technology ethics committee"),
+    "biosafety_office": N_("Biosafety office"),
 }
 
 
@@ -23,4 +25,11 @@ class MemberRole(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return MEMBER_ROLE_LABELS[self]
+
+
+MEMBER_ROLE_LABELS = {
+    MemberRole.CHAIR: N_("Chair"),
+    MemberRole.MEMBER: N_("Member"),
+    MemberRole.ALTERNATE: N_("Alternate"),
+}

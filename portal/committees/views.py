@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -134,7 +135,7 @@ def create():  # noqa: ANN201
             )
 
         if _save(form, write, manager.institution_id):
-            flash(f"{created[0].name} was created. Add its members below.", "info")
+            flash(_("%(name)s was created. Add its members below.", name=created[0].name), "info")
             return _back(created[0])
     if form.errors:
         status = 400
@@ -174,8 +175,8 @@ def edit(committee_id: int):  # noqa: ANN201
         changed: list[str] = []
         if str(form.lock_version.data) != str(committee.lock_version):
             flash(
-                "Someone else changed these settings after you opened this page, so nothing was saved. "
-                "Reload the page to see their changes, then make yours again.",
+                _("Someone else changed these settings after you opened this page, so nothing was saved. "
+                  "Reload the page to see their changes, then make yours again."),
                 "error",
             )
             return render_template("committees/form.html", form=form, committee=committee), 409
@@ -185,7 +186,7 @@ def edit(committee_id: int):  # noqa: ANN201
             committee.institution_id,
             except_id=committee.id,
         ):
-            flash("Settings saved." if changed else "Nothing was changed.", "info")
+            flash(_("Settings saved.") if changed else _("Nothing was changed."), "info")
             return _back(committee, "")
     if form.errors:
         status = 400
@@ -218,7 +219,7 @@ def add_member(committee_id: int):  # noqa: ANN201
                 flash(str(refusal), "error")
             else:
                 db.session.commit()
-                flash(f"{user.name} joined {committee.name}.", "info")
+                flash(_("%(name)s joined %(committee)s.", name=user.name, committee=committee.name), "info")
                 return _back(committee)
     return _detail(committee, member_form=form, status=400)
 
@@ -233,7 +234,7 @@ def remove_member(committee_id: int, member_id: int):  # noqa: ANN201
     name = member.user.name
     ops.remove_member(committee, member, actor=current_user)
     db.session.commit()
-    flash(f"{name} is no longer a member of {committee.name}.", "info")
+    flash(_("%(name)s is no longer a member of %(committee)s.", name=name, committee=committee.name), "info")
     return _back(committee)
 
 
@@ -244,7 +245,7 @@ def change_role(committee_id: int, member_id: int):  # noqa: ANN201
     member = _member(committee, member_id)
     form = RoleForm()
     if not form.validate_on_submit():
-        flash("Choose chair, member or alternate.", "error")
+        flash(_("Choose chair, member or alternate."), "error")
         return _back(committee)
     try:
         changed = ops.change_member_role(committee, member, MemberRole(form.role.data), actor=current_user)
@@ -254,7 +255,7 @@ def change_role(committee_id: int, member_id: int):  # noqa: ANN201
     else:
         db.session.commit()
         if changed:
-            flash(f"{member.user.name} is now {MemberRole(member.role).label.lower()}.", "info")
+            flash(_("%(name)s is now %(role)s.", name=member.user.name, role=_(MemberRole(member.role).label).lower()), "info")
     return _back(committee)
 
 
@@ -264,7 +265,7 @@ def set_deputy(committee_id: int):  # noqa: ANN201
     committee = load_committee(committee_id)
     form = DeputyForm().offer(committee)
     if not form.validate_on_submit():
-        flash("Choose a member other than the chair as deputy, or no deputy.", "error")
+        flash(_("Choose a member other than the chair as deputy, or no deputy."), "error")
         return _back(committee, "#deputy-chair")
     member = next((m for m in committee.members if m.id == form.deputy.data), None)
     try:
@@ -275,6 +276,7 @@ def set_deputy(committee_id: int):  # noqa: ANN201
     else:
         db.session.commit()
         flash(
-            f"{member.user.name} is now the deputy chair." if member else "The committee has no deputy chair.", "info"
+            _("%(name)s is now the deputy chair.", name=member.user.name) if member
+            else _("The committee has no deputy chair."), "info"
         )
     return _back(committee, "#deputy-chair")

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.auth.roles import ROLE_LABELS, Role
+from portal.committees.kinds import MEMBER_ROLE_LABELS, STANDARD_KINDS
 from portal.committees.models import Committee
 from portal.demo.seed import DEMO_PASSWORD, DEMO_USERS
 from portal.extensions import db
@@ -241,3 +242,25 @@ def test_the_questionnaire_in_chinese_has_no_english_of_its_templates(demo: Flas
     text = without_data(text, demo_data() + answers + criteria_text(list(demo.extensions["criteria_sets"].values())))
     fragments = english_of((*SHELL, *QUESTIONNAIRE)) | {"Yes", "No", "Not sure"}
     assert english_left(text, fragments) == []
+
+
+COMMITTEE_PAGES = ("templates/committees/_macros.html", "templates/committees/list.html",
+                   "templates/committees/detail.html", "templates/committees/form.html")
+
+
+def test_the_committee_pages_in_chinese_have_no_english_of_their_templates(demo: Flask, client: FlaskClient) -> None:
+    """The coordinator's committee list, every committee's page and settings form, and the new-committee form."""
+    coordinator = next(u for u in db.session.scalars(select(User).order_by(User.id)) if u.has_role(Role.COORDINATOR))
+    _in_chinese(client, coordinator)
+    committees = db.session.scalars(select(Committee).where(Committee.institution_id == coordinator.institution_id))
+    paths = ["/committees", "/committees/new"]
+    for committee in committees:
+        paths += [f"/committees/{committee.id}", f"/committees/{committee.id}/edit"]
+    assert len(paths) > 2
+    labels = {*STANDARD_KINDS.values(), *MEMBER_ROLE_LABELS.values()}
+    for path in paths:
+        page = client.get(path)
+        assert page.status_code == 200, path
+        text = without_data(visible_text(page.get_data(as_text=True)), demo_data())
+        assert "审查委员会" in text, path
+        assert english_left(text, english_of((*SHELL, *COMMITTEE_PAGES)) | labels) == [], path
