@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectMultipleField, TextAreaField
 from wtforms.validators import Length, Optional
@@ -11,19 +13,21 @@ from portal.committees.models import Committee
 
 class TriageForm(FlaskForm):
     committees = SelectMultipleField(
-        "Committees",
+        _l("Committees"),
         coerce=int,
         option_widget=CheckboxInput(),
         widget=ListWidget(prefix_label=False),
         validators=[Optional()],
     )
     reason = TextAreaField(
-        "Reason (needed when you choose other committees than proposed)", validators=[Optional(), Length(max=2000)]
+        _l("Reason (needed when you choose other committees than proposed)"), validators=[Optional(), Length(max=2000)]
     )
 
     def offer(self, committees: list[Committee]) -> None:
-        self.committees.choices = [SelectChoice(c.id, f"{c.name} ({kind_label(c.kind)})") for c in committees]
+        self.committees.choices = [
+            SelectChoice(c.id, _("%(name)s (%(kind)s)", name=c.name, kind=_(kind_label(c.kind)))) for c in committees
+        ]
 
 
 class OutOfScopeForm(FlaskForm):
-    reason = TextAreaField("Why no committee review is needed", validators=[Optional(), Length(max=2000)])
+    reason = TextAreaField(_l("Why no committee review is needed"), validators=[Optional(), Length(max=2000)])

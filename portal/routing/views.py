@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.errors import PortalError
@@ -53,7 +54,7 @@ def triage(proposal_id: int):  # noqa: ANN201
             status = 400
         else:
             db.session.commit()
-            flash(f"Sent to {', '.join(c.name for c in chosen)}.", "info")
+            flash(_("Sent to %(committees)s.", committees=", ".join(c.name for c in chosen)), "info")
             return redirect(url_for("routing.queue"))
     elif _posted("scope") and out_form.validate_on_submit():
         try:
@@ -64,7 +65,7 @@ def triage(proposal_id: int):  # noqa: ANN201
             status = 400
         else:
             db.session.commit()
-            flash("Confirmed as out of scope; it now awaits an administrative determination.", "info")
+            flash(_("Confirmed as out of scope; it now awaits an administrative determination."), "info")
             return redirect(url_for("routing.queue"))
     return render_template(
         "routing/triage.html",

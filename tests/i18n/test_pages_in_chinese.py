@@ -264,3 +264,28 @@ def test_the_committee_pages_in_chinese_have_no_english_of_their_templates(demo:
         text = without_data(visible_text(page.get_data(as_text=True)), demo_data())
         assert "审查委员会" in text, path
         assert english_left(text, english_of((*SHELL, *COMMITTEE_PAGES)) | labels) == [], path
+
+
+ROUTING_PAGES = ("templates/routing/queue.html", "templates/routing/triage.html", "templates/screenings/_result.html")
+
+
+def test_the_triage_pages_in_chinese_have_no_english_of_their_templates(demo: Flask, client: FlaskClient) -> None:
+    """The coordinator's triage queue and the triage page of every screened proposal; the screenings' criteria text,
+    committee names and the sets' routing reasons are the data's."""
+    coordinator = next(u for u in db.session.scalars(select(User).order_by(User.id)) if u.has_role(Role.COORDINATOR))
+    _in_chinese(client, coordinator)
+    screened = db.session.scalars(select(Proposal).where(Proposal.state == ProposalState.SCREENED.value,
+                                                         Proposal.institution_id == coordinator.institution_id))
+    paths = ["/triage", *(f"/proposals/{proposal.id}/triage" for proposal in screened)]
+    assert len(paths) > 1
+    data = demo_data() + criteria_text(list(demo.extensions["criteria_sets"].values()))
+    for path in paths:
+        page = client.get(path)
+        assert page.status_code == 200, path
+        html = page.get_data(as_text=True)
+        if path != "/triage":  # a screening result's clauses compose the criteria's text
+            html = re.sub(r'<ul class="clauses">.*?</ul>', " ", html, flags=re.DOTALL)
+        text = without_data(visible_text(html), data)
+        assert "初审分派" in text, path
+        fragments = english_of((*SHELL, *ROUTING_PAGES)) | {*STANDARD_KINDS.values()}
+        assert english_left(text, fragments) == [], path
