@@ -17,8 +17,8 @@ from portal.errors import PortalError
 from portal.extensions import db
 from portal.proposals import operations as ops
 from portal.proposals import permissions as can
-from portal.proposals.completeness import missing_items, unanswered_screening_questions
-from portal.proposals.display import display_value
+from portal.proposals.completeness import unanswered_screening_questions
+from portal.proposals.display import display_value, missing_items
 from portal.proposals.fields import FIELDS, TEAM_ROLE_LABELS
 from portal.proposals.forms import (
     AttachmentForm,

@@ -28,7 +28,7 @@ from portal.proposals.models import Proposal
 from portal.proposals.operations import ATTESTATION
 from portal.proposals.states import NEXT_STEP, STATE_LABELS, ProposalState
 from portal.proposals.submission import MEANINGS
-from tests.conftest import sign_in
+from tests.conftest import csrf_token, sign_in
 from tests.i18n.catalogue import POT, read
 
 CHINESE = {"Accept-Language": "zh-CN,zh;q=0.9"}
@@ -289,3 +289,17 @@ def test_the_triage_pages_in_chinese_have_no_english_of_their_templates(demo: Fl
         assert "初审分派" in text, path
         fragments = english_of((*SHELL, *ROUTING_PAGES)) | {*STANDARD_KINDS.values()}
         assert english_left(text, fragments) == [], path
+
+
+def test_a_new_drafts_completeness_check_in_chinese_has_no_english(demo: Flask, client: FlaskClient) -> None:
+    """An empty draft lists every missing field, the missing document and the unanswered screening questions."""
+    investigator = next(u for u in db.session.scalars(select(User)) if u.has_role(Role.INVESTIGATOR))
+    _in_chinese(client, investigator)
+    created = client.post("/proposals/new", data={"csrf_token": csrf_token(client, "/proposals/new"),
+                                                  "title": "Draft for the check"})
+    assert created.status_code == 302, created.get_data(as_text=True)
+    page = client.get(created.headers["Location"].removesuffix("/edit"))
+    text = without_data(visible_text(without_screening_results(page.get_data(as_text=True))), demo_data())
+    assert "尚未填写" in text
+    fragments = english_of((*SHELL, *PROPOSAL_PAGES, "portal/proposals/completeness.py")) - UNITS
+    assert english_left(text.replace("Draft for the check", " "), fragments | FIELD_LABELS) == []
