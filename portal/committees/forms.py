@@ -56,7 +56,8 @@ class CommitteeForm(FlaskForm):
     name = StringField(
         _l("Name"),
         filters=[_strip],
-        validators=[DataRequired(_l("Give the committee a name.")), Length(max=200, message=_l("Use at most 200 characters."))],
+        validators=[DataRequired(_l("Give the committee a name.")),
+                    Length(max=200, message=_l("Use at most 200 characters."))],
     )
     kind = SelectField(_l("Kind of committee"), choices=KIND_CHOICES, validators=[InputRequired(_l("Choose a kind."))])
     custom_kind = StringField(

@@ -255,7 +255,8 @@ def change_role(committee_id: int, member_id: int):  # noqa: ANN201
     else:
         db.session.commit()
         if changed:
-            flash(_("%(name)s is now %(role)s.", name=member.user.name, role=_(MemberRole(member.role).label).lower()), "info")
+            role = _(MemberRole(member.role).label).lower()
+            flash(_("%(name)s is now %(role)s.", name=member.user.name, role=role), "info")
     return _back(committee)
 
 

@@ -40,7 +40,8 @@ def upload(proposal_id: int):  # noqa: ANN201
         except Exception:
             discard_file(attachment.storage_name, directory)  # nothing was saved, so neither is the file
             raise
-        flash(_("Attached %(filename)s (%(pages)s pages).", filename=attachment.filename, pages=attachment.pages), "info")
+        flash(_("Attached %(filename)s (%(pages)s pages).", filename=attachment.filename, pages=attachment.pages),
+              "info")
     return back_to(proposal, "#attachments")
 
 

@@ -32,7 +32,8 @@ def add_member(proposal_id: int):  # noqa: ANN201
     user = find_user_by_email(form.email.data)
     if user is None or not user.is_active:
         flash(
-            _("No active portal user has this e-mail address. Add people without an account as external collaborators."),
+            _("No active portal user has this e-mail address. "  # one msgid: adjacent literals are joined
+              "Add people without an account as external collaborators."),
             "error",
         )
         return back_to(proposal, "#team")

@@ -156,7 +156,8 @@ def test_the_dashboard_check_finds_the_labels_when_the_page_is_english(demo: Fla
 PROPOSAL_PAGES = ("templates/proposals/detail.html", "templates/proposals/edit.html", "templates/proposals/new.html",
                   "templates/proposals/submit.html", "templates/proposals/withdraw.html",
                   "templates/proposals/version.html")
-FIELD_LABELS = {spec.label for spec in FIELDS} | {label for labels in CHOICE_LABELS.values() for label in labels.values()}
+FIELD_LABELS = {spec.label for spec in FIELDS} | {label for labels in CHOICE_LABELS.values()
+                                                  for label in labels.values()}
 # What a signature records is kept verbatim, in English, as signed: the attestation and the signature's meaning.
 SIGNED_TEXT = [ATTESTATION, *(f"{meaning} as principal investigator" for meaning in MEANINGS.values())]
 UNITS = {"MB"}  # "%(size)s MB" leaves the unit, which the Chinese keeps too
@@ -174,13 +175,17 @@ def _in_chinese(client: FlaskClient, person: User) -> None:
     sign_in(client, person.email, DEMO_PASSWORD)
 
 
-@pytest.mark.parametrize("state", list(ProposalState))
+# The states the demo has a proposal in (submitted, revisions requested, decided and closed are passed through).
+DEMO_STATES = [state for state in ProposalState if state not in (
+    ProposalState.SUBMITTED, ProposalState.REVISIONS_REQUESTED, ProposalState.DECIDED, ProposalState.CLOSED)]
+
+
+@pytest.mark.parametrize("state", DEMO_STATES)
 def test_every_demo_proposals_pages_in_chinese_have_no_english_of_their_templates(demo: Flask, client: FlaskClient,
                                                                                  state: ProposalState) -> None:
     """A proposal's page, and its edit, submit, withdraw and version pages when it has them, seen by its PI."""
     proposal = db.session.scalar(select(Proposal).where(Proposal.state == state.value).order_by(Proposal.id))
-    if proposal is None:
-        pytest.skip(f"the demo has no {state.value} proposal")
+    assert proposal is not None, f"the demo has no {state.value} proposal any more"
     _in_chinese(client, proposal.pi)
     base = f"/proposals/{proposal.id}"
     paths = [base, f"{base}/edit", f"{base}/submit", f"{base}/withdraw", f"{base}/versions/1"]
@@ -230,8 +235,7 @@ def test_the_questionnaire_in_chinese_has_no_english_of_its_templates(demo: Flas
     """The questionnaire (editable for a draft, read-only with its screening preview once submitted), seen by the PI:
     its chrome and the screening result's are in Chinese; the criteria text is the set's and is taken out first."""
     proposal = db.session.scalar(select(Proposal).where(Proposal.state == state.value).order_by(Proposal.id))
-    if proposal is None:
-        pytest.skip(f"the demo has no {state.value} proposal")
+    assert proposal is not None, f"the demo has no {state.value} proposal any more"
     _in_chinese(client, proposal.pi)
     page = client.get(f"/proposals/{proposal.id}/screening")
     assert page.status_code == 200
