@@ -117,7 +117,21 @@ def _json_body() -> Any:
         raise ApiProblem(400, f"The body is not valid JSON: {error}.") from None
 
 
+def _unstorable_text(value: Any, where: str) -> list[tuple[str, str]]:
+    """Where the input holds text no database can keep: NUL (PostgreSQL refuses it) or a lone surrogate (not UTF-8)."""
+    if isinstance(value, str):
+        bad = "\x00" in value or any("\ud800" <= c <= "\udfff" for c in value)
+        return [(where, "Text may not contain NUL or unpaired surrogate characters.")] if bad else []
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in _unstorable_text(item, f"{where}.{key}")]
+    if isinstance(value, list):
+        return [found for n, item in enumerate(value) for found in _unstorable_text(item, f"{where}.{n}")]
+    return []
+
+
 def _validated(model: type[ApiModel], where: str, values: Any) -> ApiModel:
+    if unstorable := _unstorable_text(values, where):
+        raise ApiProblem(422, "Some text holds characters that cannot be stored; nothing was saved.", unstorable)
     try:
         return model.model_validate(values)
     except ValidationError as error:

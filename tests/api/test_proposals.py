@@ -260,3 +260,14 @@ def test_each_proposal_answer_carries_exactly_its_declared_keys(api, world) -> N
     refused = api.get("/api/v1/proposals?sort=nope", headers=headers)
     assert_fits_its_schema(api, refused, "/api/v1/proposals", status=422)
 
+
+
+def test_text_a_database_cannot_store_is_a_422_not_a_500(api, world) -> None:  # noqa: ANN001
+    """Schemathesis found this on PostgreSQL: a NUL inside a string reached the driver (a 500)."""
+    headers = as_user(world["pi"])
+    body = problem(api.post("/api/v1/proposals", headers=headers, json={"title": "A\u0000B"}), 422)
+    assert body["errors"][0]["field"] == "body.title"
+    body = problem(api.post("/api/v1/proposals", headers=headers, data='{"title": "x", "pi_email": "\\udb62"}',
+                            content_type="application/json"), 422)
+    assert body["errors"][0]["field"] == "body.pi_email"
+    assert problem(api.get("/api/v1/proposals?q=a%00b", headers=headers), 422)["errors"][0]["field"] == "query.q"
