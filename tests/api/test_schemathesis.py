@@ -81,7 +81,9 @@ schema.app = DEMO_APP  # every call, and every probe a check sends, goes in proc
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, database=None,
+# Derandomized: make test draws the same examples every run, so a red run is a change of ours, never luck; the
+# cases are still the coverage phase's boundaries plus 20 random-looking examples per operation.
+@settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
 def test_every_generated_call_gets_an_answer_its_document_describes(case, demo_api: Flask) -> None:  # noqa: ANN001
     tag = (case.operation.definition.raw.get("tags") or [""])[0]
