@@ -156,15 +156,15 @@ def update_proposal(user: User, proposal_id: int, *, body: ProposalUpdate) -> Pr
     if "title" in given and not (given["title"] or "").strip():
         raise ApiProblem(422, "A proposal needs a title.", [("body.title", "A proposal needs a title.")])
     answers = body.screening_answers
+    criteria_sets = active_sets_for(proposal.institution_id) if answers is not None else []
     if answers is not None:
-        questions = all_questions(active_sets_for(proposal.institution_id))
-        errors = answer_errors(questions, answers)
+        errors = answer_errors(all_questions(criteria_sets), answers)
         if errors:
             raise ApiProblem(422, "Some screening answers do not fit their questions; nothing was saved.",
                              [(f"body.screening_answers.{qid}", message) for qid, message in sorted(errors.items())])
     ops.update_proposal(proposal, {name: value or "" for name, value in given.items()}, actor=user)
     if answers is not None:
-        ops.record_screening_answers(proposal, settle(active_sets_for(proposal.institution_id), answers), actor=user)
+        ops.record_screening_answers(proposal, settle(criteria_sets, answers), actor=user)
     db.session.commit()
     return _detail(proposal)
 

@@ -6,7 +6,7 @@ from flask import abort, flash, make_response, redirect, render_template, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from portal.audit.denials import deny_access
+from portal.audit.denials import load_or_deny
 from portal.auth import token_operations as token_ops
 from portal.auth.api_tokens import SCOPE_LABELS, Scope
 from portal.auth.forms import ConfirmForm
@@ -51,11 +51,7 @@ def api_tokens():  # noqa: ANN201
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
 @login_required
 def revoke_api_token(token_id: int):  # noqa: ANN201
-    token = db.session.get(ApiToken, token_id)
-    if token is None:
-        abort(404)
-    if not can_manage_token(current_user, token):
-        deny_access(token)
+    token = load_or_deny(ApiToken, token_id, can_manage_token)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
