@@ -6,6 +6,8 @@ runs: every object, every person, every method."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
@@ -48,8 +50,13 @@ def _cases(world: SweepWorld, target: Target):  # noqa: ANN202
             yield person, world.leak.hidden_from_conflicted
 
 
+# The CSRF token is the one random text on a page, and it is URL-safe base64: "LK-" turns up in it now and then
+# (a red run on 2026-11-30 found the outsiders' canary prefix in two 404 pages of one person within a second).
+CSRF_TOKEN = re.compile(r'(name="csrf-token" content|name="csrf_token" value)="[^"]*"')
+
+
 def _problem(response, canaries: set[str], denied: int) -> str | None:  # noqa: ANN001
-    body = response.get_data().decode("utf-8", errors="replace")
+    body = CSRF_TOKEN.sub(r'\1=""', response.get_data().decode("utf-8", errors="replace"))
     if response.status_code != 404:
         return f"{response.status_code}"
     leaked = sorted(c for c in canaries if c in body)
