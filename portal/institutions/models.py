@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, false
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import utcnow
@@ -18,6 +18,9 @@ class Institution(db.Model):
     country: Mapped[str] = mapped_column(String(80))
     # When on, chairs, coordinators and administrators must use two-step sign-in (an admin turns it on).
     require_mfa_for_staff: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The language the labels of its decision records are printed in (a code of portal.i18n.languages.LANGUAGES),
+    # whoever downloads them; the records' data (titles, names, rationales) is printed as it was written.
+    record_language: Mapped[str] = mapped_column(String(16), default="en", server_default=text("'en'"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     departments: Mapped[list[Department]] = relationship(back_populates="institution", order_by="Department.name")
