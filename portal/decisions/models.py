@@ -16,6 +16,7 @@ from portal.committees.models import Committee
 from portal.criteria.model import DECISION_OUTCOMES
 from portal.decisions.rules import OUTCOME_LABELS, clock_status
 from portal.extensions import db
+from portal.i18n.marks import N_
 from portal.proposals.models import Proposal, ProposalVersion
 from portal.signatures.models import Signature
 
@@ -169,9 +170,9 @@ class RegulatoryClock(db.Model):
         return clock_status(self.due_on, self.completed_at is not None, today)
 
 
-APPEAL_LEVELS = {"institutional": "Institutional", "funding_agency": "Funding agency"}
-APPEAL_OUTCOMES = {"pending": "Pending", "upheld": "Decision upheld", "overturned": "Decision overturned",
-                   "modified": "Decision modified"}
+APPEAL_LEVELS = {"institutional": N_("Institutional"), "funding_agency": N_("Funding agency")}
+APPEAL_OUTCOMES = {"pending": N_("Pending"), "upheld": N_("Decision upheld"), "overturned": N_("Decision overturned"),
+                   "modified": N_("Decision modified")}
 
 
 class Appeal(db.Model):

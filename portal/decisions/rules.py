@@ -7,17 +7,19 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from portal.criteria.model import DECISION_OUTCOMES, Clock, Determination
+from portal.i18n.marks import N_
 
+# Labels are English, marked with N_ and translated where a page shows them (the record and the API keep English).
 OUTCOME_LABELS = {
-    "approved": "Approved",
-    "approved_with_conditions": "Approved with conditions (a risk mitigation plan)",
-    "revisions_required": "Revisions required",
-    "not_approved": "Not approved",
-    "referred_to_funding_agency": "Referred to the funding agency",
-    "prohibited": "Prohibited: the research must not be carried out",
+    "approved": N_("Approved"),
+    "approved_with_conditions": N_("Approved with conditions (a risk mitigation plan)"),
+    "revisions_required": N_("Revisions required"),
+    "not_approved": N_("Not approved"),
+    "referred_to_funding_agency": N_("Referred to the funding agency"),
+    "prohibited": N_("Prohibited: the research must not be carried out"),
 }
 APPROVALS = ("approved", "approved_with_conditions")
-JUDGMENT_ANSWERS = {"yes": "Yes", "no": "No"}
+JUDGMENT_ANSWERS = {"yes": N_("Yes"), "no": N_("No")}
 DUE_SOON_DAYS = 14
 
 
