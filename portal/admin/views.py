@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from portal.admin.forms import RecordLanguageForm
 from portal.audit.denials import deny_access
 from portal.auth import mfa_operations as mfa_ops
 from portal.auth import operations as ops
@@ -13,6 +15,8 @@ from portal.auth.models import User
 from portal.auth.permissions import can_administer_accounts, can_administer_user
 from portal.auth.roles import AccountStatus, Role
 from portal.extensions import db
+from portal.i18n.languages import LANGUAGES
+from portal.institutions import operations as institution_ops
 from portal.institutions.models import Department
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -37,7 +41,10 @@ def _account(user_id: int) -> User:
 @login_required
 def accounts():  # noqa: ANN201
     """Pending requests first, then everyone at the institution."""
-    admin = _require_admin()
+    return _accounts_page(_require_admin())
+
+
+def _accounts_page(admin: User, language_form: RecordLanguageForm | None = None) -> str:
     people = db.session.scalars(
         select(User).where(User.institution_id == admin.institution_id).order_by(User.name)
     ).all()
@@ -50,6 +57,8 @@ def accounts():  # noqa: ANN201
         approve_form=approve_form,
         refuse_form=RefuseAccountForm(),
         confirm_form=ConfirmForm(),
+        language_form=language_form
+        or RecordLanguageForm(record_language=admin.institution.record_language, formdata=None),
     )
 
 
@@ -137,6 +146,25 @@ def staff_mfa(change: str):  # noqa: ANN201
     else:
         flash("Two-step sign-in is now optional for every role.", "info")
     return redirect(url_for("admin.accounts"))
+
+
+@bp.route("/institution/record-language", methods=["POST"])
+@login_required
+def record_language():  # noqa: ANN201
+    """The language decision records are printed in, for every record of the institution made from now on."""
+    admin = _require_admin()
+    form = RecordLanguageForm()
+    if form.validate_on_submit():
+        try:
+            institution_ops.set_record_language(admin.institution, form.record_language.data, actor=admin)
+        except institution_ops.InstitutionError as refusal:
+            form.record_language.errors.append(refusal.translated())
+        else:
+            db.session.commit()
+            flash(_("Decision records are now printed in %(language)s.",
+                    language=LANGUAGES[form.record_language.data]), "info")
+            return redirect(url_for("admin.accounts"))
+    return _accounts_page(admin, form), 400
 
 
 @bp.route("/invitations/new", methods=["GET", "POST"])
