@@ -12,13 +12,15 @@ from flask_babel import get_locale
 from portal.criteria.loader import folder_digest, load_criteria
 from portal.criteria.model import CriteriaSet
 from portal.i18n.languages import DEFAULT_LOCALE, code_of
+from portal.i18n.marks import N_
 
 EXTENSION_KEY = "criteria_sets"
+# Marked for the catalogue, translated where a page shows them (`|translated`); the API answers with the English.
 STATUS_LABELS = {
-    "in_force": "In force",
-    "superseded": "Superseded",
-    "provisional": "Provisional",
-    "voluntary": "Voluntary",
+    "in_force": N_("In force"),
+    "superseded": N_("Superseded"),
+    "provisional": N_("Provisional"),
+    "voluntary": N_("Voluntary"),
 }
 
 
