@@ -248,6 +248,11 @@ def _staff_mfa(_client: FlaskClient) -> Request:
     return "/admin/institution/staff-two-step/require", {}
 
 
+@case("admin.record_language")
+def _record_language(_client: FlaskClient) -> Request:
+    return "/admin/institution/record-language", {"record_language": "zh_CN"}
+
+
 @case("admin.invite")
 def _invite(_client: FlaskClient) -> Request:
     return "/admin/invitations/new", {"name": "Dr Fictional Fellow", "email": "new.fellow@northbridge.example",

@@ -111,6 +111,12 @@ def _add_department(factory: Factory) -> Call:
     return call(factory.institution(), "Virology", actor=None)
 
 
+@scenario("portal.institutions.operations.set_record_language", "institution.record_language_set")
+def _set_record_language(factory: Factory) -> Call:
+    admin = factory.user(Role.ADMIN)
+    return call(admin.institution, "zh_CN", actor=admin)
+
+
 def _job(factory: Factory, *, started: bool = True):  # noqa: ANN202
     job = jobs.create_job("record_export", {"decision_ids": []}, total=1, actor=factory.user(Role.COORDINATOR))
     if started:
