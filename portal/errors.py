@@ -11,14 +11,20 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from portal.i18n.marks import N_
+from portal.i18n.marks import N_, Refusal
 
 log = logging.getLogger("portal")
 security_log = logging.getLogger("portal.security")
 
 
-class PortalError(Exception):
-    """A refusal whose message is written for the person who caused it."""
+class PortalError(Refusal, Exception):
+    """A refusal whose message is written for the person who caused it.
+
+    `PortalError(N_("... %(name)s ..."), name=...)`: `message` is the msgid, `params` its values; str() is the
+    English text (the API's problem detail), `translated()` the reader's language (pages and flashes)."""
+
+    def __init__(self, message: str = "", /, **params: object) -> None:
+        super().__init__(message, **params)
 
 
 class InvalidTransitionError(PortalError):
@@ -81,7 +87,7 @@ def register_error_pages(app: Flask) -> None:
         from portal.extensions import db
 
         db.session.rollback()
-        return _page(409, str(error))
+        return _refusal_page(409, error)
 
     @app.errorhandler(StaleDataError)
     def changed_meanwhile(_error: StaleDataError) -> Response:
@@ -102,7 +108,7 @@ def register_error_pages(app: Flask) -> None:
 
         db.session.rollback()
         g.unit_of_work_failed = True  # the session cookie keeps nothing of this request either
-        return _page(409, str(error))
+        return _refusal_page(409, error)
 
     @app.errorhandler(OperationalError)
     def database_busy(error: OperationalError):  # noqa: ANN202
@@ -165,7 +171,14 @@ def problem_response(code: int, detail: str | None, incident: str | None = None,
     return response
 
 
-def _page(code: int, description: str | None, incident: str | None = None) -> Response:
+def _refusal_page(code: int, error: PortalError) -> Response:
+    """A refusal's page: English for the JSON API, the reader's language on a page."""
+    if request.path.startswith(API_PREFIX):
+        return problem_response(code, str(error))
+    return _page(code, error.translated(), translated=True)
+
+
+def _page(code: int, description: str | None, incident: str | None = None, *, translated: bool = False) -> Response:
     """The error page, or for the JSON API the same error as a problem document: one place decides both."""
     if request.path.startswith(API_PREFIX):
         return problem_response(code, description or _API_DETAILS.get(code), incident)
@@ -177,7 +190,7 @@ def _page(code: int, description: str | None, incident: str | None = None) -> Re
         "errors/error.html",
         code=code,
         title=gettext(ERROR_TITLES.get(code, N_("Error"))),
-        description=gettext(description) if description else None,
+        description=gettext(description) if description and not translated else description,
         incident=incident,
     )
     return make_response(body, code)

@@ -16,6 +16,7 @@ from portal.auth.roles import Role
 from portal.clock import iso, utcnow
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.i18n.marks import N_
 from portal.institutions.models import Institution
 
 STAFF_ROLES = (Role.CHAIR, Role.COORDINATOR, Role.ADMIN)
@@ -29,7 +30,8 @@ class EnrolmentRefused(MfaError):
     """The password or the code at enrolment was wrong; `field` says which."""
 
     def __init__(self, field: str) -> None:
-        super().__init__(f"The {field} was not correct.")
+        wrong = N_("The password was not correct.") if field == "password" else N_("The code was not correct.")
+        super().__init__(wrong)
         self.field = field
 
 
@@ -50,7 +52,7 @@ def enrol(user: User, secret: str, code: str, password: str) -> list[str]:
     sessions end: they were opened with the password alone. A refusal is audited before it is raised, so the
     caller commits in both cases."""
     if user.mfa_enabled:
-        raise MfaError("Two-step sign-in is already set up for your account.")
+        raise MfaError(N_("Two-step sign-in is already set up for your account."))
     step = mfa.matching_step(secret, code, after=None)
     wrong = "password" if not verify_password(user.password_hash, password) else "code" if step is None else None
     if wrong:
@@ -108,9 +110,9 @@ def _claim_recovery_code(user: User, code_hash: str) -> bool:
 def reset(user: User, *, actor: User) -> None:
     """An administrator removes a lost authenticator: the person signs in with the password and enrols again."""
     if actor.id == user.id:
-        raise MfaError("Another administrator must reset your own two-step sign-in.")
+        raise MfaError(N_("Another administrator must reset your own two-step sign-in."))
     if not user.mfa_enabled:
-        raise MfaError(f"{user.name} has not set up two-step sign-in.")
+        raise MfaError(N_("%(name)s has not set up two-step sign-in."), name=user.name)
     enabled_at = user.mfa_enabled_at
     user.mfa_secret = user.mfa_enabled_at = user.mfa_last_step = None
     user.session_version += 1  # a session opened with the lost device ends too

@@ -6,7 +6,6 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal.audit.operations import record
@@ -17,6 +16,7 @@ from portal.clock import utcnow
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.i18n.languages import LANGUAGES
+from portal.i18n.marks import N_
 from portal.institutions.models import Department, Institution
 
 
@@ -34,7 +34,7 @@ def find_user_by_email(email: str) -> User | None:
 
 def _ensure_email_free(email: str) -> None:
     if db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
-        raise AccountError("An account with this e-mail address already exists or has been requested.")
+        raise AccountError(N_("An account with this e-mail address already exists or has been requested."))
 
 
 def create_user(
@@ -103,7 +103,7 @@ def request_account(
 
 def approve_account(user: User, *, roles: list[Role], actor: User) -> None:
     if user.status != AccountStatus.PENDING:
-        raise AccountError("Only a pending request can be approved.")
+        raise AccountError(N_("Only a pending request can be approved."))
     user.status = AccountStatus.ACTIVE.value
     user.role_rows = [UserRole(role=role.value) for role in sorted(set(roles))]
     user.decided_by_id, user.decided_at = actor.id, utcnow()
@@ -112,7 +112,7 @@ def approve_account(user: User, *, roles: list[Role], actor: User) -> None:
 
 def refuse_account(user: User, *, reason: str, actor: User) -> None:
     if user.status != AccountStatus.PENDING:
-        raise AccountError("Only a pending request can be refused.")
+        raise AccountError(N_("Only a pending request can be refused."))
     user.status = AccountStatus.REFUSED.value
     user.decided_by_id, user.decided_at = actor.id, utcnow()
     record("account.refused", actor=actor, target=user, data={"reason": reason.strip()})
@@ -133,7 +133,7 @@ def change_password(user: User, new_password: str, *, actor: User) -> None:
 def set_language(user: User, locale: str | None, *, actor: User) -> None:
     """Save the person's language; None follows the browser again. Only a supported code is accepted."""
     if locale is not None and locale not in LANGUAGES:
-        raise AccountError(_("Choose one of the languages in the list."))
+        raise AccountError(N_("Choose one of the languages in the list."))
     previous = user.locale
     if previous == locale:
         return
@@ -199,7 +199,7 @@ def find_open_invitation(token: str) -> Invitation | None:
 
 def accept_invitation(invitation: Invitation, *, password: str) -> User:
     if invitation.used_at is not None or invitation.expires_at < utcnow():
-        raise AccountError("This invitation has expired or has already been used.")
+        raise AccountError(N_("This invitation has expired or has already been used."))
     _ensure_email_free(invitation.email)
     user = User(
         email=invitation.email,

@@ -19,6 +19,7 @@ from portal.auth.passwords import hash_password
 from portal.auth.roles import AccountStatus
 from portal.clock import utcnow
 from portal.extensions import db
+from portal.i18n.marks import N_
 
 
 def _token_hash(token: str) -> str:
@@ -71,7 +72,7 @@ def complete_reset(reset: PasswordReset, new_password: str) -> User:
     """Set the new password. This link, every other open link of the account and all its sessions stop working."""
     user, now = reset.user, utcnow()
     if _close(PasswordReset.id == reset.id, now) != 1:  # a second tab or a replay raced this one and won
-        raise AccountError("This link has already been used. Ask for a new one.")
+        raise AccountError(N_("This link has already been used. Ask for a new one."))
     _close(PasswordReset.user_id == user.id, now)
     user.password_hash = hash_password(new_password)
     user.session_version += 1

@@ -29,6 +29,7 @@ from portal.auth.token_models import ApiToken
 from portal.clock import iso, utcnow
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.i18n.marks import N_
 
 NOTE_USE_EVERY = timedelta(minutes=1)
 NAME_LENGTH = 100
@@ -37,8 +38,8 @@ NAME_LENGTH = 100
 class TokenRefused(PortalError):
     """A token change was refused; the message is for the person, `field` the form field it belongs to."""
 
-    def __init__(self, message: str, field: str = "name") -> None:
-        super().__init__(message)
+    def __init__(self, message: str, /, *, field: str = "name", **params: object) -> None:
+        super().__init__(message, **params)
         self.field = field
 
 
@@ -61,7 +62,7 @@ def create_token_with_text(
     """As create_token, with a token text chosen by the caller. Only the demo seed uses it, for a token printed
     with the demo logins; a real token must be random (create_token)."""
     if not looks_like_token(text):
-        raise TokenRefused("That is not the shape of a portal token.")
+        raise TokenRefused(N_("That is not the shape of a portal token."))
     return _issue(actor, name, scopes, days, text)[0]
 
 
@@ -88,22 +89,23 @@ def _scopes(scopes: Iterable[Scope | str]) -> frozenset[Scope]:
     try:
         return frozenset(Scope(s) for s in scopes)
     except ValueError:
-        raise TokenRefused("Choose what the token may do from the list.", "scopes") from None
+        raise TokenRefused(N_("Choose what the token may do from the list."), field="scopes") from None
 
 
 def _check_request(actor: User, name: str, scopes: frozenset[Scope], days: int) -> None:
     if not name:
-        raise TokenRefused("Give the token a name, so you can tell it apart from your others.")
+        raise TokenRefused(N_("Give the token a name, so you can tell it apart from your others."))
     if len(name) > NAME_LENGTH:
-        raise TokenRefused(f"Keep the name to {NAME_LENGTH} characters.")
+        raise TokenRefused(N_("Keep the name to %(limit)d characters."), limit=NAME_LENGTH)
     if not scopes:
-        raise TokenRefused("Choose at least one thing the token may do.", "scopes")
+        raise TokenRefused(N_("Choose at least one thing the token may do."), field="scopes")
     if days not in EXPIRY_CHOICES:
         choices = ", ".join(str(d) for d in EXPIRY_CHOICES)
-        raise TokenRefused(f"Choose how long the token lasts: {choices} days.", "days")
+        raise TokenRefused(N_("Choose how long the token lasts: %(choices)s days."), field="days", choices=choices)
     if live_token_count(actor) >= MAX_LIVE_TOKENS:
         raise TokenRefused(
-            f"You already have {MAX_LIVE_TOKENS} active tokens. Revoke one you no longer use, then create this one."
+            N_("You already have %(count)d active tokens. Revoke one you no longer use, then create this one."),
+            count=MAX_LIVE_TOKENS,
         )
 
 
@@ -122,7 +124,7 @@ def revoke_token(token: ApiToken, *, actor: User) -> None:
         .execution_options(synchronize_session=False)
     )
     if revoked.rowcount != 1:
-        raise TokenRefused(f"The token “{token.name}” was already revoked.")
+        raise TokenRefused(N_("The token “%(name)s” was already revoked."), name=token.name)
     set_committed_value(token, "revoked_at", now)  # already written by the UPDATE: no second one
     set_committed_value(token, "revoked_by_id", actor.id)
     record("api_token.revoked", actor=actor, target=token, data={"name": token.name, "prefix": token.prefix})

@@ -10,6 +10,7 @@ from portal.committees.kinds import MemberRole
 from portal.committees.models import Committee, CommitteeMember
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.i18n.marks import N_
 
 SETTINGS = ("name", "kind", "quorum_count", "quorum_percent", "require_non_scientist", "reviewers_per_proposal",
             "review_due_days", "max_revision_rounds", "closed_review")
@@ -41,7 +42,7 @@ def _apply(committee: Committee, settings: dict[str, Any]) -> None:
         if key in settings:
             setattr(committee, key, settings[key])
     if (committee.quorum_count is None) == (committee.quorum_percent is None):
-        raise CommitteeError("Give the quorum either as a number of members or as a percentage, not both.")
+        raise CommitteeError(N_("Give the quorum either as a number of members or as a percentage, not both."))
 
 
 def _settings_data(committee: Committee) -> dict[str, Any]:
@@ -52,13 +53,14 @@ def add_member(committee: Committee, user: User, *, role: MemberRole, non_scient
                external_expert: bool = False, access_until: date | None = None, expertise: str = "",
                actor: User | None) -> CommitteeMember:
     if user.institution_id != committee.institution_id and not external_expert:
-        raise CommitteeError(f"{user.name} belongs to another institution: add them as an external expert.")
+        raise CommitteeError(N_("%(name)s belongs to another institution: add them as an external expert."),
+                             name=user.name)
     if external_expert and access_until is None:
-        raise CommitteeError("An external expert's access must end on a date.")
+        raise CommitteeError(N_("An external expert's access must end on a date."))
     if any(m.user_id == user.id for m in committee.members):
-        raise CommitteeError(f"{user.name} is already a member.")
+        raise CommitteeError(N_("%(name)s is already a member."), name=user.name)
     if role is MemberRole.CHAIR and any(m.role == MemberRole.CHAIR for m in committee.members):
-        raise CommitteeError("The committee already has a chair; change the current chair's role first.")
+        raise CommitteeError(N_("The committee already has a chair; change the current chair's role first."))
     member = CommitteeMember(user=user, role=role.value, non_scientist=non_scientist,
                              external_expert=external_expert, access_until=access_until, expertise=expertise.strip())
     committee.members.append(member)
@@ -78,7 +80,7 @@ def remove_member(committee: Committee, member: CommitteeMember, *, actor: User)
 
 def set_deputy(committee: Committee, member: CommitteeMember | None, *, actor: User) -> None:
     if member is not None and member.role == MemberRole.CHAIR:
-        raise CommitteeError("The deputy stands in for the chair, so it must be another member.")
+        raise CommitteeError(N_("The deputy stands in for the chair, so it must be another member."))
     committee.deputy_id = member.user_id if member else None
     record("committee.deputy_set", actor=actor, target=committee, data={"user_id": committee.deputy_id})
 
@@ -88,7 +90,7 @@ def change_member_role(committee: Committee, member: CommitteeMember, role: Memb
     if member.role == role.value:
         return False
     if role is MemberRole.CHAIR and any(m.role == MemberRole.CHAIR for m in committee.members if m is not member):
-        raise CommitteeError("The committee already has a chair; make the current chair a member first.")
+        raise CommitteeError(N_("The committee already has a chair; make the current chair a member first."))
     previous = member.role
     member.role = role.value
     deputy_cleared = role is MemberRole.CHAIR and committee.deputy_id == member.user_id

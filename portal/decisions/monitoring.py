@@ -13,6 +13,7 @@ from portal.decisions.models import APPEAL_LEVELS, Appeal, Condition, Decision, 
 from portal.decisions.queries import superseded_ids
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.i18n.marks import N_, Label
 
 TEXT_LIMIT = 5000
 
@@ -24,9 +25,9 @@ class MonitoringError(PortalError):
 def _text(value: str, what: str) -> str:
     text = value.strip()
     if not text:
-        raise MonitoringError(f"Write {what}.")
+        raise MonitoringError(N_("Write %(what)s."), what=Label(what))
     if len(text) > TEXT_LIMIT:
-        raise MonitoringError(f"Keep {what} under {TEXT_LIMIT} characters.")
+        raise MonitoringError(N_("Keep %(what)s under %(limit)d characters."), what=Label(what), limit=TEXT_LIMIT)
     return text
 
 
@@ -34,8 +35,8 @@ def submit_evidence(condition: Condition, *, evidence: str, actor: User) -> None
     """The condition's owner says how it was met; a coordinator then verifies it."""
     decision = db.session.get(Decision, condition.decision_id)
     if not can.can_submit_evidence(actor, condition, decision.proposal):
-        raise MonitoringError("Only the condition's owner can submit evidence for it, until it is verified.")
-    condition.evidence = _text(evidence, "what was done and where the evidence is")
+        raise MonitoringError(N_("Only the condition's owner can submit evidence for it, until it is verified."))
+    condition.evidence = _text(evidence, N_("what was done and where the evidence is"))
     condition.status, condition.evidence_at, condition.evidence_by_id = "evidence_submitted", utcnow(), actor.id
     condition.review_note = ""
     record("condition.evidence_submitted", actor=actor, target=condition,
@@ -46,13 +47,13 @@ def review_evidence(condition: Condition, *, accept: bool, note: str, actor: Use
     """A coordinator verifies the evidence, or sends it back with the reason."""
     decision = db.session.get(Decision, condition.decision_id)
     if not can.can_review_evidence(actor, decision.proposal):
-        raise MonitoringError("Only a coordinator of the institution verifies evidence.")
+        raise MonitoringError(N_("Only a coordinator of the institution verifies evidence."))
     if condition.status != "evidence_submitted":
-        raise MonitoringError("There is no evidence waiting to be verified for this condition.")
+        raise MonitoringError(N_("There is no evidence waiting to be verified for this condition."))
     if accept:
         condition.status, condition.verified_at, condition.verified_by_id = "verified", utcnow(), actor.id
     else:
-        condition.status, condition.review_note = "open", _text(note, "why the evidence is not enough")
+        condition.status, condition.review_note = "open", _text(note, N_("why the evidence is not enough"))
     record("condition.verified" if accept else "condition.evidence_returned", actor=actor, target=condition,
            data={"proposal_id": condition.proposal_id, "decision_id": condition.decision_id})
 
@@ -61,7 +62,7 @@ def complete_clock(clock: RegulatoryClock, *, note: str, actor: User) -> Regulat
     """Mark a clock met; a recurring duty (a progress report, continuing review) starts its next clock, due
     `repeat_days` after this one was due. Returns that next clock, if any."""
     if not can.can_complete_clock(actor, clock):
-        raise MonitoringError("Only whoever owes this deadline can mark it met, once.")
+        raise MonitoringError(N_("Only whoever owes this deadline can mark it met, once."))
     clock.completed_at, clock.completed_by_id = utcnow(), actor.id
     clock.completion_note = note.strip()[:TEXT_LIMIT]
     following = None
@@ -85,12 +86,12 @@ def file_appeal(decision: Decision, *, level: str, grounds: str, actor: User) ->
                                                            Appeal.outcome == "pending"))
     superseded = decision.id in superseded_ids(decision.proposal_id)
     if not can.can_appeal(actor, decision, superseded, pending is not None):
-        raise MonitoringError("Only the principal investigator appeals a final, current decision, one appeal at "
-                              "a time.")
+        raise MonitoringError(N_("Only the principal investigator appeals a final, current decision, one appeal at "
+                                 "a time."))
     if level not in APPEAL_LEVELS:
-        raise MonitoringError("Choose the level of the appeal.")
+        raise MonitoringError(N_("Choose the level of the appeal."))
     appeal = Appeal(decision_id=decision.id, appellant_id=actor.id, level=level,
-                    grounds=_text(grounds, "the grounds of the appeal"), filed_on=utcnow().date())
+                    grounds=_text(grounds, N_("the grounds of the appeal")), filed_on=utcnow().date())
     db.session.add(appeal)
     record("appeal.filed", actor=actor, target=appeal, data={"decision_id": decision.id, "level": level})
     return appeal
@@ -100,11 +101,11 @@ def decide_appeal(appeal: Appeal, *, outcome: str, reviewer: str, note: str, act
     """Record how the appeal ended. An overturned or modified decision is then replaced by a new decision of
     kind "appeal" that supersedes it (made and signed like any other)."""
     if not can.can_decide_appeal(actor, appeal):
-        raise MonitoringError("Only a coordinator of the institution records the outcome of a pending appeal.")
+        raise MonitoringError(N_("Only a coordinator of the institution records the outcome of a pending appeal."))
     if outcome not in ("upheld", "overturned", "modified"):
-        raise MonitoringError("Choose how the appeal ended.")
+        raise MonitoringError(N_("Choose how the appeal ended."))
     appeal.outcome, appeal.decided_on = outcome, utcnow().date()
-    appeal.reviewer = _text(reviewer, "who heard the appeal")[:200]
+    appeal.reviewer = _text(reviewer, N_("who heard the appeal"))[:200]
     appeal.outcome_note = note.strip()[:TEXT_LIMIT]
     record("appeal.decided", actor=actor, target=appeal,
            data={"decision_id": appeal.decision_id, "outcome": outcome})
@@ -113,6 +114,6 @@ def decide_appeal(appeal: Appeal, *, outcome: str, reviewer: str, note: str, act
 def link_appeal_decision(appeal: Appeal, decision: Decision, *, actor: User) -> None:
     """Tie the decision that replaced an appealed one to its appeal."""
     if appeal.outcome not in ("overturned", "modified") or decision.supersedes_id != appeal.decision_id:
-        raise MonitoringError("Only a decision that replaces the appealed one answers an overturned appeal.")
+        raise MonitoringError(N_("Only a decision that replaces the appealed one answers an overturned appeal."))
     appeal.new_decision_id = decision.id
     record("appeal.answered", actor=actor, target=appeal, data={"new_decision_id": decision.id})

@@ -4,7 +4,7 @@ Each function checks its rule, writes, audits, flushes; the caller commits."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from portal.audit.canonical import canonical_json, sha256_hex
@@ -29,6 +29,7 @@ from portal.decisions.rules import (
 )
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.i18n.marks import N_, Label, english_ngettext
 from portal.proposals.lifecycle import change_state, joined
 from portal.proposals.models import Proposal
 from portal.proposals.states import ProposalState, Step
@@ -43,10 +44,21 @@ class DecisionIncomplete(PortalError):
     """The decision form is missing something; `problems` maps each field to what it needs."""
 
     def __init__(self, problems: dict[str, str]) -> None:
-        count = len(problems)
-        super().__init__(f"The decision is not complete: {count} point{'s' if count != 1 else ''} to finish. "
-                         "Nothing was saved; your entries are kept below.")
+        super().__init__(_incomplete(english_ngettext, len(problems)))
         self.problems = problems
+
+    def translated(self) -> str:
+        from flask_babel import ngettext
+
+        return _incomplete(ngettext, len(self.problems))
+
+
+def _incomplete(ngettext: Callable[..., str], count: int) -> str:
+    return ngettext(
+        "The decision is not complete: %(num)d point to finish. Nothing was saved; your entries are kept below.",
+        "The decision is not complete: %(num)d points to finish. Nothing was saved; your entries are kept below.",
+        count,
+    )
 
 
 def _determinations(sets: Sequence[SetFacts], draft: DecisionDraft) -> list[dict]:
@@ -86,15 +98,16 @@ def _check_kind(proposal: Proposal, kind: str, supersedes: Decision | None) -> N
     # the first decision as committed (SQLite's BEGIN IMMEDIATE already serialises whole write requests).
     db.session.refresh(proposal, with_for_update=True)
     if pending_decision(proposal.id) is not None:
-        raise DecisionError("A decision on this proposal is waiting for signatures: it must be signed first.")
+        raise DecisionError(N_("A decision on this proposal is waiting for signatures: it must be signed first."))
     if kind in ("committee", "administrative"):
         if proposal.state_enum is not ProposalState.AWAITING_DECISION:
-            raise DecisionError(f"The proposal is {proposal.state_enum.label.lower()}, not awaiting a decision.")
+            raise DecisionError(N_("The proposal is %(state)s, not awaiting a decision."),
+                                state=Label(proposal.state_enum.label, lower=True))
         return
     if supersedes is None or not supersedes.final or supersedes.proposal_id != proposal.id:
-        raise DecisionError("A correction or an appeal decision replaces a final decision on this proposal.")
+        raise DecisionError(N_("A correction or an appeal decision replaces a final decision on this proposal."))
     if supersedes.id in superseded_ids(proposal.id):
-        raise DecisionError("That decision was already superseded; correct the latest one.")
+        raise DecisionError(N_("That decision was already superseded; correct the latest one."))
 
 
 def make_decision(
@@ -155,12 +168,14 @@ def sign_decision(decision: Decision, *, password: str, printed_name: str, actor
     One person signs once: a dual-use determination needs two different people. One event, `decision.signed`,
     names the signature and, for the last one, what becoming final did."""
     if decision.final:
-        raise DecisionError("This decision is already final.")
+        raise DecisionError(N_("This decision is already final."))
     if any(s.signer_id == actor.id for s in decision.signatures):
-        raise DecisionError("You have already signed this decision; a second signature must come from someone else.")
+        raise DecisionError(
+            N_("You have already signed this decision; a second signature must come from someone else.")
+        )
     role = can.signer_role(actor, decision)
     if role is None:
-        raise DecisionError("You cannot sign this decision.")
+        raise DecisionError(N_("You cannot sign this decision."))
     where = f" of {decision.committee.name}" if decision.committee else ""
     meaning = f"{OUTCOME_LABELS[decision.outcome]}: signed as {role}{where}"
     signature = sign(decision.content_sha256, meaning=meaning, password=password, printed_name=printed_name,
@@ -225,10 +240,10 @@ def _start_clocks(decision: Decision, decided_on: date) -> list[RegulatoryClock]
 def decide_out_of_scope(proposal: Proposal, sets: Sequence[SetFacts], *, actor: User) -> Decision:
     """The administrative determination: out of scope under every set, decided and signed by a coordinator."""
     if not can.can_decide_administratively(actor, proposal):
-        raise DecisionError("Only a coordinator decides a proposal that triage confirmed as out of scope.")
+        raise DecisionError(N_("Only a coordinator decides a proposal that triage confirmed as out of scope."))
     determinations = out_of_scope_determinations(sets)
     if determinations is None:
-        raise DecisionError("A set offers no determination that is out of scope; the committee must decide.")
+        raise DecisionError(N_("A set offers no determination that is out of scope; the committee must decide."))
     reason = "Out of scope under every applied set."
     draft = DecisionDraft(
         determinations=determinations,

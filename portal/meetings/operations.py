@@ -17,11 +17,12 @@ from portal.clock import utcnow
 from portal.committees.models import Committee
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.i18n.marks import N_, Label
 from portal.meetings import permissions as can
 from portal.meetings.facts import section_texts
 from portal.meetings.live import item_state, recused_ids, room
 from portal.meetings.models import MINUTES_ITEM, PROPOSAL_ITEM, AgendaItem, Attendance, Meeting, Recusal, Vote
-from portal.meetings.rules import Choice, meeting_quorum, vote_refusal
+from portal.meetings.rules import Choice, meeting_quorum, quorum_reason, vote_refusal
 from portal.meetings.states import (
     MeetingState,
     MeetingStep,
@@ -36,9 +37,11 @@ from portal.proposals.permissions import is_conflicted
 from portal.proposals.states import ProposalState
 from portal.routing.models import ProposalCommittee
 
-NOT_MANAGER = "Only the committee's chair or a review coordinator of its institution can do this."
-RECUSED_ACTOR = "You are recused from this item (conflict of interest): the deputy chair or a coordinator acts for it."
-NOT_ITEM_MANAGER = "Only the acting chair for this item or a review coordinator can do this."
+NOT_MANAGER = N_("Only the committee's chair or a review coordinator of its institution can do this.")
+RECUSED_ACTOR = N_(
+    "You are recused from this item (conflict of interest): the deputy chair or a coordinator acts for it."
+)
+NOT_ITEM_MANAGER = N_("Only the acting chair for this item or a review coordinator can do this.")
 
 
 class MeetingError(PortalError):
@@ -49,11 +52,11 @@ class MinutesChanged(MeetingError):
     """The minutes were saved by someone else after this copy was opened."""
 
     def __init__(self) -> None:
-        super().__init__(
+        super().__init__(N_(
             "These minutes were changed since you opened them (by someone else, or in another window). Your text "
             "is below and was not saved: copy what you need, reload the page to see the saved minutes, then edit "
             "again."
-        )
+        ))
 
 
 def _manager(meeting: Meeting, actor: User) -> None:
@@ -70,17 +73,17 @@ def _item_manager(meeting: Meeting, item: AgendaItem, actor: User) -> None:
 
 def _not_ended(meeting: Meeting, what: str) -> None:
     if meeting.state_enum is MeetingState.ENDED:
-        raise MeetingError(f"The meeting has ended; {what} can no longer change.")
+        raise MeetingError(N_("The meeting has ended; %(what)s can no longer change."), what=Label(what))
 
 
 def schedule_meeting(
     committee: Committee, *, title: str, starts_at: datetime, location: str = "", actor: User
 ) -> Meeting:
     if not can.can_schedule_meeting(actor, committee):
-        raise MeetingError("Only the committee's chair or a review coordinator of its institution can schedule it.")
+        raise MeetingError(N_("Only the committee's chair or a review coordinator of its institution can schedule it."))
     title = " ".join(title.split())
     if not title:
-        raise MeetingError("Give the meeting a title.")
+        raise MeetingError(N_("Give the meeting a title."))
     if starts_at.tzinfo is not None:
         starts_at = starts_at.astimezone(UTC).replace(tzinfo=None)  # stored times are naive UTC
     meeting = Meeting(committee_id=committee.id, title=title[:200], starts_at=starts_at,
@@ -104,32 +107,33 @@ def _append(meeting: Meeting, item: AgendaItem, actor: User, data: dict) -> Agen
 
 def add_proposal_item(meeting: Meeting, proposal: Proposal, *, actor: User) -> AgendaItem:
     """Put a proposal awaiting this committee's decision on the agenda."""
-    _not_ended(meeting, "its agenda")
+    _not_ended(meeting, N_("its agenda"))
     item = AgendaItem(kind=PROPOSAL_ITEM, proposal=proposal, proposal_id=proposal.id)
     _item_manager(meeting, item, actor)
     routed = db.session.scalar(select(ProposalCommittee.id).where(
         ProposalCommittee.proposal_id == proposal.id, ProposalCommittee.committee_id == meeting.committee_id))
     if routed is None:
-        raise MeetingError(f"“{proposal.title}” was not sent to {meeting.committee.name}.")
+        raise MeetingError(N_("“%(title)s” was not sent to %(committee)s."), title=proposal.title,
+                           committee=meeting.committee.name)
     if proposal.state_enum is not ProposalState.AWAITING_DECISION:
-        raise MeetingError(f"“{proposal.title}” is {proposal.state_enum.label.lower()}: only proposals awaiting "
-                           "the committee's decision go on the agenda.")
+        raise MeetingError(N_("“%(title)s” is %(state)s: only proposals awaiting the committee's decision go on the "
+                              "agenda."), title=proposal.title, state=Label(proposal.state_enum.label, lower=True))
     if any(i.proposal_id == proposal.id for i in meeting.items):
-        raise MeetingError(f"“{proposal.title}” is already on this agenda.")
+        raise MeetingError(N_("“%(title)s” is already on this agenda."), title=proposal.title)
     return _append(meeting, item, actor, {"proposal_id": proposal.id})
 
 
 def add_minutes_item(meeting: Meeting, earlier: Meeting, *, actor: User) -> AgendaItem:
     """Put the draft minutes of an earlier meeting of the same committee on the agenda, for approval."""
     _manager(meeting, actor)
-    _not_ended(meeting, "its agenda")
+    _not_ended(meeting, N_("its agenda"))
     if earlier.committee_id != meeting.committee_id:
-        raise MeetingError("Only the minutes of this committee's own meetings can be approved here.")
+        raise MeetingError(N_("Only the minutes of this committee's own meetings can be approved here."))
     if earlier.id == meeting.id or earlier.starts_at >= meeting.starts_at:
-        raise MeetingError("Minutes are approved at a later meeting: choose a meeting held before this one.")
+        raise MeetingError(N_("Minutes are approved at a later meeting: choose a meeting held before this one."))
     _minutes_step(earlier, MinutesStep.APPROVE)  # only draft minutes can be put up for approval
     if any(i.minutes_of_id == earlier.id for i in meeting.items):
-        raise MeetingError("Those minutes are already on this agenda.")
+        raise MeetingError(N_("Those minutes are already on this agenda."))
     item = AgendaItem(kind=MINUTES_ITEM, minutes_of=earlier, minutes_of_id=earlier.id)
     return _append(meeting, item, actor, {"minutes_of_id": earlier.id})
 
@@ -137,9 +141,10 @@ def add_minutes_item(meeting: Meeting, earlier: Meeting, *, actor: User) -> Agen
 def remove_item(item: AgendaItem, *, actor: User) -> None:
     meeting = item.meeting
     _item_manager(meeting, item, actor)
-    _not_ended(meeting, "its agenda")
+    _not_ended(meeting, N_("its agenda"))
     if item.votes:
-        raise MeetingError(f"Votes were recorded on item {item.position}; it stays on the agenda.")
+        raise MeetingError(N_("Votes were recorded on item %(position)s; it stays on the agenda."),
+                           position=item.position)
     meeting.items.remove(item)
     for later in meeting.items:
         if later.position > item.position:
@@ -154,7 +159,7 @@ def _step(meeting: Meeting, step: MeetingStep, actor: User) -> None:
     try:
         after = next_meeting_state(meeting.state_enum, step)
     except TransitionRefused as refusal:
-        raise MeetingError(str(refusal)) from None
+        raise MeetingError(refusal.message, **refusal.params) from None
     before, meeting.state = meeting.state, after.value
     if step is MeetingStep.START:
         meeting.started_at = utcnow()
@@ -174,9 +179,10 @@ def end_meeting(meeting: Meeting, *, actor: User) -> None:
 
 def record_attendance(meeting: Meeting, person: User, *, present: bool, actor: User) -> Attendance:
     _manager(meeting, actor)
-    _not_ended(meeting, "its attendance")
+    _not_ended(meeting, N_("its attendance"))
     if can.current_member(person, meeting.committee) is None:
-        raise MeetingError(f"{person.name} is not a current member of {meeting.committee.name}.")
+        raise MeetingError(N_("%(name)s is not a current member of %(committee)s."), name=person.name,
+                           committee=meeting.committee.name)
     row = next((a for a in meeting.attendance if a.user_id == person.id), None)
     if row is None:
         row = Attendance(meeting_id=meeting.id, user_id=person.id)
@@ -192,14 +198,16 @@ def declare_recusal(item: AgendaItem, person: User, *, reason: str, actor: User)
     meeting = item.meeting
     if actor.id != person.id:
         _item_manager(meeting, item, actor)
-    _not_ended(meeting, "its recusals")
+    _not_ended(meeting, N_("its recusals"))
     reason = " ".join(reason.split())
     if not reason:
-        raise MeetingError("Say briefly why the member is recused.")
+        raise MeetingError(N_("Say briefly why the member is recused."))
     if can.current_member(person, meeting.committee) is None:
-        raise MeetingError(f"{person.name} is not a current member of {meeting.committee.name}.")
+        raise MeetingError(N_("%(name)s is not a current member of %(committee)s."), name=person.name,
+                           committee=meeting.committee.name)
     if person.id in recused_ids(meeting, item):
-        raise MeetingError(f"{person.name} is already recused from item {item.position}.")
+        raise MeetingError(N_("%(name)s is already recused from item %(position)s."), name=person.name,
+                           position=item.position)
     recusal = Recusal(user_id=person.id, reason=reason[:2000], declared_by_id=actor.id)
     item.recusals.append(recusal)
     vote = next((v for v in item.votes if v.user_id == person.id), None)
@@ -215,17 +223,18 @@ def cast_vote(item: AgendaItem, voter: User, choice: Choice | str, *, actor: Use
     """Record (or, while in session, change) a member's vote on a proposal item, only while its quorum holds."""
     meeting = item.meeting
     if choice not in set(Choice):
-        raise MeetingError("Choose for, against, abstain or recused.")
+        raise MeetingError(N_("Choose for, against, abstain or recused."))
     choice = Choice(choice)
     if not can.can_record_vote(actor, meeting, item, voter.id):
         raise MeetingError(RECUSED_ACTOR if item.is_proposal and is_conflicted(actor, item.proposal)
-                           else "Only the member themself, the acting chair for this item or a coordinator can "
-                                "record this vote.")
+                           else N_("Only the member themself, the acting chair for this item or a coordinator can "
+                                   "record this vote."))
     if not item.is_proposal:
-        raise MeetingError("Minutes are approved by the chair with the meeting's quorum, not voted on here.")
+        raise MeetingError(N_("Minutes are approved by the chair with the meeting's quorum, not voted on here."))
     if item.proposal.state_enum is not ProposalState.AWAITING_DECISION:
-        raise MeetingError(f"Item {item.position} is {item.proposal.state_enum.label.lower()}: it no longer awaits "
-                           "the committee's decision, so no vote can be recorded on it.")
+        raise MeetingError(N_("Item %(position)s is %(state)s: it no longer awaits the committee's decision, so no "
+                              "vote can be recorded on it."), position=item.position,
+                           state=Label(item.proposal.state_enum.label, lower=True))
     state = item_state(meeting, item)
     refusal = vote_refusal(room(meeting), voter_id=voter.id, voter_name=voter.name, choice=choice,
                            recused=state.recused, in_session=meeting.state_enum is MeetingState.IN_SESSION)
@@ -246,7 +255,7 @@ def cast_vote(item: AgendaItem, voter: User, choice: Choice | str, *, actor: Use
 def record_notes(item: AgendaItem, *, notes: str, actor: User) -> None:
     """The chair's discussion notes for an item; they go into that item's section of the minutes."""
     _item_manager(item.meeting, item, actor)
-    _not_ended(item.meeting, "its notes (edit the minutes instead)")
+    _not_ended(item.meeting, N_("its notes (edit the minutes instead)"))
     item.notes = notes.strip()[:20000]
     record("meeting.notes_saved", actor=actor, target=item.meeting, data={"item_id": item.id})
 
@@ -255,14 +264,14 @@ def _minutes_step(meeting: Meeting, step: MinutesStep) -> MinutesState:
     try:
         return next_minutes_state(meeting.minutes_enum, step)
     except TransitionRefused as refusal:
-        raise MeetingError(str(refusal)) from None
+        raise MeetingError(refusal.message, **refusal.params) from None
 
 
 def generate_minutes(meeting: Meeting, *, actor: User) -> None:
     """Write the draft minutes from the recorded facts, once the meeting has ended."""
     _manager(meeting, actor)
     if meeting.state_enum is not MeetingState.ENDED:
-        raise MeetingError("Minutes are generated once the meeting has ended.")
+        raise MeetingError(N_("Minutes are generated once the meeting has ended."))
     after = _minutes_step(meeting, MinutesStep.GENERATE)
     general, sections = section_texts(meeting)  # queries first: the state and its time are written together
     meeting.minutes_state, meeting.minutes_general, meeting.minutes_generated_at = after.value, general, utcnow()
@@ -276,14 +285,14 @@ def edit_minutes(meeting: Meeting, *, general: str | None, sections: Mapping[int
     """Save the chair's edits of draft minutes: the general section (whoever runs the meeting) and item sections
     (whoever runs each item). Returns what changed; an edit based on an older copy is refused, never merged."""
     if meeting.minutes_enum is not MinutesState.DRAFT:
-        raise MeetingError("Approved minutes cannot be changed." if meeting.minutes_enum is MinutesState.APPROVED
-                           else "The minutes have not been generated yet.")
+        raise MeetingError(N_("Approved minutes cannot be changed.") if meeting.minutes_enum is MinutesState.APPROVED
+                           else N_("The minutes have not been generated yet."))
     if general is not None:
         _manager(meeting, actor)
     items = {i.id: i for i in meeting.items}
     for item_id in sections:
         if item_id not in items:
-            raise MeetingError("That item is not on this meeting's agenda.")
+            raise MeetingError(N_("That item is not on this meeting's agenda."))
         _item_manager(meeting, items[item_id], actor)
     if opened_lock != meeting.lock_version:
         raise MinutesChanged()
@@ -308,16 +317,17 @@ def approve_minutes(earlier: Meeting, *, at_meeting: Meeting, actor: User) -> No
     later = at_meeting
     _manager(later, actor)
     if earlier.minutes_enum is MinutesState.APPROVED:
-        raise MeetingError("Those minutes were already approved; approved minutes cannot change.")
+        raise MeetingError(N_("Those minutes were already approved; approved minutes cannot change."))
     if later.id == earlier.id or later.committee_id != earlier.committee_id or later.starts_at <= earlier.starts_at:
-        raise MeetingError("Minutes are approved at a later meeting of the same committee.")
+        raise MeetingError(N_("Minutes are approved at a later meeting of the same committee."))
     if later.state_enum is not MeetingState.IN_SESSION:
-        raise MeetingError("Minutes are approved while the later meeting is in session.")
+        raise MeetingError(N_("Minutes are approved while the later meeting is in session."))
     if not any(i.minutes_of_id == earlier.id for i in later.items):
-        raise MeetingError("Put those minutes on this meeting's agenda first.")
+        raise MeetingError(N_("Put those minutes on this meeting's agenda first."))
     state = meeting_quorum(room(later))
     if not state.holds:
-        raise MeetingError(f"Quorum does not hold: {state.reason}. The minutes were not approved.")
+        raise MeetingError(N_("Quorum does not hold: %(reason)s. The minutes were not approved."),
+                           reason=quorum_reason(state))
     earlier.minutes_state = _minutes_step(earlier, MinutesStep.APPROVE).value
     earlier.minutes_approved_at, earlier.minutes_approved_in_id = utcnow(), later.id
     record("meeting.minutes_approved", actor=actor, target=earlier,

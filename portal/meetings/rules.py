@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from portal.committees.quorum import QuorumRule, QuorumState, Seat, quorum
+from portal.i18n.marks import N_, Message
 
 
 class Choice(StrEnum):
@@ -24,7 +25,13 @@ class Choice(StrEnum):
         return CHOICE_LABELS[self]
 
 
-CHOICE_LABELS = {Choice.FOR: "For", Choice.AGAINST: "Against", Choice.ABSTAIN: "Abstain", Choice.RECUSED: "Recused"}
+# English, marked with N_ and translated where shown (the minutes keep the English).
+CHOICE_LABELS = {
+    Choice.FOR: N_("For"),
+    Choice.AGAINST: N_("Against"),
+    Choice.ABSTAIN: N_("Abstain"),
+    Choice.RECUSED: N_("Recused"),
+}
 
 
 @dataclass(frozen=True)
@@ -51,24 +58,42 @@ def item_quorum(room: Room, recused: Set[int]) -> QuorumState:
 
 def vote_refusal(
     room: Room, *, voter_id: int, voter_name: str, choice: Choice, recused: Set[int], in_session: bool
-) -> str | None:
+) -> Message | None:
     """Why this vote cannot be recorded now, or None when it can. The checks run in the order a chair would
-    explain them: the meeting, the person, their presence, their recusal, then the item's quorum."""
+    explain them: the meeting, the person, their presence, their recusal, then the item's quorum. The answer is
+    the English text, which can still be translated where it is shown (`Message`)."""
     if not in_session:
-        return "Votes can be recorded only while the meeting is in session."
+        return Message(N_("Votes can be recorded only while the meeting is in session."))
     seat = room.seat(voter_id)
     if seat is None or not seat.votes:
-        return f"{voter_name} is not a voting member of the committee (alternates attend but do not vote)."
+        return Message(N_("%(name)s is not a voting member of the committee (alternates attend but do not vote)."),
+                       name=voter_name)
     if voter_id not in room.present:
-        return f"{voter_name} is not recorded as present; record their attendance first."
+        return Message(N_("%(name)s is not recorded as present; record their attendance first."), name=voter_name)
     if voter_id in recused and choice is not Choice.RECUSED:
-        return f"{voter_name} is recused from this item and can only be recorded as recused."
+        return Message(N_("%(name)s is recused from this item and can only be recorded as recused."), name=voter_name)
     if voter_id not in recused and choice is Choice.RECUSED:
-        return f"{voter_name} is not recused from this item; declare the recusal first, with its reason."
+        return Message(N_("%(name)s is not recused from this item; declare the recusal first, with its reason."),
+                       name=voter_name)
     state = item_quorum(room, recused)
     if not state.holds:
-        return f"Quorum does not hold for this item: {state.reason}. No vote was recorded."
+        return Message(N_("Quorum does not hold for this item: %(reason)s. No vote was recorded."),
+                       reason=quorum_reason(state))
     return None
+
+
+def quorum_reason(state: QuorumState) -> Message:
+    """QuorumState.reason (English, portal/committees/quorum.py) as a message that can be translated: the same
+    msgids as the quorum_reason macro of templates/committees/_macros.html."""
+    if state.counted < state.needed:
+        message = Message(N_("%(counted)s of the %(needed)s voting members needed are present and not recused"),
+                          counted=state.counted, needed=state.needed)
+    elif not state.holds:
+        message = Message(N_("no non-scientist member is present"))
+    else:
+        message = Message(N_("%(counted)s voting members present; quorum is %(needed)s"),
+                          counted=state.counted, needed=state.needed)
+    return message if message == state.reason else Message(state.reason)  # the facts' own text, if it ever differs
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,11 @@
-"""The meeting lifecycle and the minutes lifecycle, each as one strict transition table. Pure."""
+"""The meeting lifecycle and the minutes lifecycle, each as one strict transition table. Pure: the state labels are
+English, marked with N_ and translated where shown."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+from portal.i18n.marks import N_, Refusal
 
 
 class MeetingState(StrEnum):
@@ -45,32 +48,32 @@ MINUTES_TRANSITIONS: dict[tuple[MinutesState, MinutesStep], MinutesState] = {
 }
 
 MEETING_LABELS = {
-    MeetingState.SCHEDULED: "Scheduled",
-    MeetingState.IN_SESSION: "In session",
-    MeetingState.ENDED: "Ended",
+    MeetingState.SCHEDULED: N_("Scheduled"),
+    MeetingState.IN_SESSION: N_("In session"),
+    MeetingState.ENDED: N_("Ended"),
 }
 MINUTES_LABELS = {
-    MinutesState.NONE: "Not generated",
-    MinutesState.DRAFT: "Draft",
-    MinutesState.APPROVED: "Approved",
+    MinutesState.NONE: N_("Not generated"),
+    MinutesState.DRAFT: N_("Draft"),
+    MinutesState.APPROVED: N_("Approved"),
 }
 # Why a step is refused, by the state it was asked of: messages for people.
 MEETING_REFUSALS = {
-    (MeetingState.IN_SESSION, MeetingStep.START): "The meeting is already in session.",
-    (MeetingState.ENDED, MeetingStep.START): "The meeting has ended; it cannot start again.",
-    (MeetingState.SCHEDULED, MeetingStep.END): "The meeting has not started yet.",
-    (MeetingState.ENDED, MeetingStep.END): "The meeting has already ended.",
+    (MeetingState.IN_SESSION, MeetingStep.START): N_("The meeting is already in session."),
+    (MeetingState.ENDED, MeetingStep.START): N_("The meeting has ended; it cannot start again."),
+    (MeetingState.SCHEDULED, MeetingStep.END): N_("The meeting has not started yet."),
+    (MeetingState.ENDED, MeetingStep.END): N_("The meeting has already ended."),
 }
 MINUTES_REFUSALS = {
-    (MinutesState.DRAFT, MinutesStep.GENERATE): "The minutes were already generated; edit them instead.",
-    (MinutesState.APPROVED, MinutesStep.GENERATE): "The minutes were approved; approved minutes cannot change.",
-    (MinutesState.NONE, MinutesStep.APPROVE): "The minutes of that meeting have not been generated yet.",
-    (MinutesState.APPROVED, MinutesStep.APPROVE): "Those minutes were already approved.",
+    (MinutesState.DRAFT, MinutesStep.GENERATE): N_("The minutes were already generated; edit them instead."),
+    (MinutesState.APPROVED, MinutesStep.GENERATE): N_("The minutes were approved; approved minutes cannot change."),
+    (MinutesState.NONE, MinutesStep.APPROVE): N_("The minutes of that meeting have not been generated yet."),
+    (MinutesState.APPROVED, MinutesStep.APPROVE): N_("Those minutes were already approved."),
 }
 
 
-class TransitionRefused(ValueError):
-    """The step is not allowed from this state; str() is a message for people."""
+class TransitionRefused(Refusal, ValueError):
+    """The step is not allowed from this state; str() is a message for people (translated(): in their language)."""
 
 
 def next_meeting_state(current: MeetingState, step: MeetingStep) -> MeetingState:

@@ -18,7 +18,7 @@ def require_step(proposal: Proposal, step: Step) -> ProposalState:
     try:
         return next_state(proposal.state_enum, step)
     except TransitionRefused as refusal:
-        raise InvalidTransitionError(str(refusal)) from None
+        raise InvalidTransitionError(refusal.message, **refusal.params) from None
 
 
 def change_state(proposal: Proposal, step: Step) -> dict[str, str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from portal.i18n.marks import N_
+from portal.i18n.marks import N_, Label, Labels, Refusal
 
 
 class ProposalState(StrEnum):
@@ -122,8 +122,8 @@ NEXT_STEP = {
 }
 
 
-class TransitionRefused(ValueError):
-    """The step is not allowed from this state; str() is a message for people."""
+class TransitionRefused(Refusal, ValueError):
+    """The step is not allowed from this state; str() is a message for people (translated(): in their language)."""
 
 
 def next_state(current: ProposalState, step: Step) -> ProposalState:
@@ -131,9 +131,14 @@ def next_state(current: ProposalState, step: Step) -> ProposalState:
         return TRANSITIONS[(current, step)]
     except KeyError:
         allowed = sorted(STEP_LABELS[s] for (state, s) in TRANSITIONS if state is current)
-        hint = f" From here you can: {', '.join(allowed)}." if allowed else ""
+        state, asked = Label(current.label, lower=True), Label(STEP_LABELS[step])
+        if allowed:
+            raise TransitionRefused(
+                N_("A proposal that is %(state)s cannot be asked to %(step)s. From here you can: %(allowed)s."),
+                state=state, step=asked, allowed=Labels(Label(label) for label in allowed),
+            ) from None
         raise TransitionRefused(
-            f"A proposal that is {current.label.lower()} cannot be asked to {STEP_LABELS[step]}.{hint}"
+            N_("A proposal that is %(state)s cannot be asked to %(step)s."), state=state, step=asked
         ) from None
 
 

@@ -9,6 +9,7 @@ from portal.auth.models import User
 from portal.auth.roles import Role
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.i18n.marks import N_
 from portal.institutions.models import Institution
 from portal.reports.models import GovernanceScope
 
@@ -22,8 +23,8 @@ def set_governance_scope(user: User, institutions: Sequence[Institution], *, act
 
     One event, `governance.scope_set`, naming the institutions before and after."""
     if not user.has_role(Role.GOVERNANCE):
-        raise ScopeError(f"{user.name} is not a governance user; only governance users read reports across "
-                         "institutions.")
+        raise ScopeError(N_("%(name)s is not a governance user; only governance users read reports across "
+                            "institutions."), name=user.name)
     before = sorted(scope.institution_id for scope in user.governance_scopes)
     after = sorted({institution.id for institution in institutions})
     # Keep the rows that stay (their created_at says since when), drop the others, add the new ones.

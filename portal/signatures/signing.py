@@ -10,6 +10,7 @@ from portal.auth.models import User
 from portal.auth.passwords import verify_password
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.i18n.marks import N_
 from portal.signatures.models import Signature
 
 
@@ -20,10 +21,10 @@ class SignatureRefused(PortalError):
 def sign(content_sha256: str, *, meaning: str, password: str, printed_name: str, actor: User) -> Signature:
     """Sign content by its hash after the signer re-enters their password."""
     if not verify_password(actor.password_hash, password):
-        raise SignatureRefused("The password you entered is not correct. Nothing was signed.")
+        raise SignatureRefused(N_("The password you entered is not correct. Nothing was signed."))
     printed = " ".join(printed_name.split())
     if printed.casefold() != " ".join(actor.name.split()).casefold():
-        raise SignatureRefused(f"Type your name exactly as it appears on your account: {actor.name}.")
+        raise SignatureRefused(N_("Type your name exactly as it appears on your account: %(name)s."), name=actor.name)
     signature = Signature(signer_id=actor.id, printed_name=actor.name, meaning=meaning, content_sha256=content_sha256)
     db.session.add(signature)
     db.session.flush()  # the caller's event names it by id
