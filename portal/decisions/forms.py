@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import PasswordField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import ListWidget
 
-from portal.decisions.models import APPEAL_LEVELS
+from portal.decisions.models import APPEAL_LEVELS, APPEAL_OUTCOMES
 from portal.decisions.rules import ConditionDraft, DecisionDraft, SetFacts
 
 CONDITION_ROWS = 6
@@ -22,44 +23,54 @@ class DecisionForm(FlaskForm):
     """CSRF for the generated decision form."""
 
 
-class SignForm(FlaskForm):
-    printed_name = StringField("Your full name, as your signature",
-                               validators=[InputRequired(message="Type your name."), Length(max=200)])
-    password = PasswordField("Your password, to confirm it is you",
-                             validators=[InputRequired(message="Enter your password.")])
+class _PlainErrorsForm(FlaskForm):
+    """The validator messages are lazy (translated when read); the views join them into one flash, so after
+    validating, each error is the text in the reader's language."""
+
+    def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
+        valid = super().validate(extra_validators)
+        for field in self:
+            field.errors = [str(error) for error in field.errors]
+        return valid
 
 
-class EvidenceForm(FlaskForm):
-    evidence = TextAreaField("What was done, and where the evidence is",
-                             validators=[InputRequired(message="Describe the evidence."), Length(max=TEXT_LIMIT)])
+class SignForm(_PlainErrorsForm):
+    printed_name = StringField(_l("Your full name, as your signature"),
+                               validators=[InputRequired(message=_l("Type your name.")), Length(max=200)])
+    password = PasswordField(_l("Your password, to confirm it is you"),
+                             validators=[InputRequired(message=_l("Enter your password."))])
 
 
-class ReviewEvidenceForm(FlaskForm):
-    note = TextAreaField("Why the evidence is not enough (when you return it)",
+class EvidenceForm(_PlainErrorsForm):
+    evidence = TextAreaField(_l("What was done, and where the evidence is"),
+                             validators=[InputRequired(message=_l("Describe the evidence.")), Length(max=TEXT_LIMIT)])
+
+
+class ReviewEvidenceForm(_PlainErrorsForm):
+    note = TextAreaField(_l("Why the evidence is not enough (when you return it)"),
                          validators=[Optional(), Length(max=TEXT_LIMIT)])
 
 
-class ClockForm(FlaskForm):
-    note = TextAreaField("Note (optional): what was sent or done", validators=[Optional(), Length(max=TEXT_LIMIT)])
+class ClockForm(_PlainErrorsForm):
+    note = TextAreaField(_l("Note (optional): what was sent or done"), validators=[Optional(), Length(max=TEXT_LIMIT)])
 
 
-class AppealForm(FlaskForm):
-    level = RadioField("Level", choices=[SelectChoice(k, v) for k, v in APPEAL_LEVELS.items()],
+class AppealForm(_PlainErrorsForm):
+    level = RadioField(_l("Level"), choices=[SelectChoice(k, _l(v)) for k, v in APPEAL_LEVELS.items()],
                        widget=ListWidget(prefix_label=False),
-                       validators=[InputRequired(message="Choose the level of the appeal.")])
-    grounds = TextAreaField("Grounds of the appeal",
-                            validators=[InputRequired(message="Give the grounds."), Length(max=TEXT_LIMIT)])
+                       validators=[InputRequired(message=_l("Choose the level of the appeal."))])
+    grounds = TextAreaField(_l("Grounds of the appeal"),
+                            validators=[InputRequired(message=_l("Give the grounds.")), Length(max=TEXT_LIMIT)])
 
 
-class AppealOutcomeForm(FlaskForm):
-    outcome = RadioField("Outcome", choices=[SelectChoice("upheld", "Decision upheld"),
-                                             SelectChoice("overturned", "Decision overturned"),
-                                             SelectChoice("modified", "Decision modified")],
+class AppealOutcomeForm(_PlainErrorsForm):
+    outcome = RadioField(_l("Outcome"),
+                         choices=[SelectChoice(k, _l(v)) for k, v in APPEAL_OUTCOMES.items() if k != "pending"],
                          widget=ListWidget(prefix_label=False),
-                         validators=[InputRequired(message="Choose how the appeal ended.")])
-    reviewer = StringField("Heard by", validators=[InputRequired(message="Say who heard the appeal."),
-                                                   Length(max=200)])
-    note = TextAreaField("Note", validators=[Optional(), Length(max=TEXT_LIMIT)])
+                         validators=[InputRequired(message=_l("Choose how the appeal ended."))])
+    reviewer = StringField(_l("Heard by"), validators=[InputRequired(message=_l("Say who heard the appeal.")),
+                                                       Length(max=200)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=TEXT_LIMIT)])
 
 
 def _date(text: str | None) -> date | None:
