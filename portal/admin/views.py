@@ -68,15 +68,15 @@ def approve(user_id: int):  # noqa: ANN201
     user = _account(user_id)
     form = ApproveAccountForm()
     if not form.validate_on_submit():
-        flash("Choose at least one role to grant.", "error")
+        flash(_("Choose at least one role to grant."), "error")
         return redirect(url_for("admin.accounts"))
     try:
         ops.approve_account(user, roles=[Role(r) for r in form.roles.data], actor=current_user)
     except ops.AccountError as refusal:
-        flash(str(refusal), "error")
+        flash(refusal.translated(), "error")
     else:
         db.session.commit()
-        flash(f"{user.name} can now sign in.", "info")
+        flash(_("%(name)s can now sign in.", name=user.name), "info")
     return redirect(url_for("admin.accounts"))
 
 
@@ -86,15 +86,15 @@ def refuse(user_id: int):  # noqa: ANN201
     user = _account(user_id)
     form = RefuseAccountForm()
     if not form.validate_on_submit():
-        flash("Give a reason for refusing the request.", "error")
+        flash(_("Give a reason for refusing the request."), "error")
         return redirect(url_for("admin.accounts"))
     try:
         ops.refuse_account(user, reason=form.reason.data, actor=current_user)
     except ops.AccountError as refusal:
-        flash(str(refusal), "error")
+        flash(refusal.translated(), "error")
     else:
         db.session.commit()
-        flash(f"The request from {user.name} was refused.", "info")
+        flash(_("The request from %(name)s was refused.", name=user.name), "info")
     return redirect(url_for("admin.accounts"))
 
 
@@ -105,13 +105,14 @@ def disable(user_id: int, change: str):  # noqa: ANN201
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if user.id == current_user.id:
-        flash("You cannot disable your own account.", "error")
+        flash(_("You cannot disable your own account."), "error")
     elif user.status not in (AccountStatus.ACTIVE, AccountStatus.DISABLED):
-        flash("Only active or disabled accounts can be changed here.", "error")
+        flash(_("Only active or disabled accounts can be changed here."), "error")
     else:
         ops.set_account_disabled(user, change == "disable", actor=current_user)
         db.session.commit()
-        flash(f"{user.name} is now {'disabled' if change == 'disable' else 'active'}.", "info")
+        flash(_("%(name)s is now disabled.", name=user.name) if change == "disable"
+              else _("%(name)s is now active.", name=user.name), "info")
     return redirect(url_for("admin.accounts"))
 
 
@@ -125,10 +126,10 @@ def reset_mfa(user_id: int):  # noqa: ANN201
     try:
         mfa_ops.reset(user, actor=current_user._get_current_object())
     except mfa_ops.MfaError as refusal:
-        flash(str(refusal), "error")
+        flash(refusal.translated(), "error")
     else:
         db.session.commit()
-        flash(f"Two-step sign-in of {user.name} was reset and their sessions ended.", "info")
+        flash(_("Two-step sign-in of %(name)s was reset and their sessions ended.", name=user.name), "info")
     return redirect(url_for("admin.accounts"))
 
 
@@ -142,9 +143,9 @@ def staff_mfa(change: str):  # noqa: ANN201
     mfa_ops.set_staff_requirement(admin.institution, change == "require", actor=admin)
     db.session.commit()
     if change == "require":
-        flash("Two-step sign-in is now required for chairs, coordinators and administrators.", "info")
+        flash(_("Two-step sign-in is now required for chairs, coordinators and administrators."), "info")
     else:
-        flash("Two-step sign-in is now optional for every role.", "info")
+        flash(_("Two-step sign-in is now optional for every role."), "info")
     return redirect(url_for("admin.accounts"))
 
 
@@ -188,7 +189,7 @@ def invite():  # noqa: ANN201
                 actor=admin,
             )
         except ops.AccountError as refusal:
-            form.email.errors.append(str(refusal))
+            form.email.errors.append(refusal.translated())
         else:
             db.session.commit()
             link = url_for("auth.accept_invitation", token=token, _external=True)

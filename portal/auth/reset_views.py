@@ -57,7 +57,7 @@ def reset_password(token: str):  # noqa: ANN201
             resets.complete_reset(reset, form.password.data)
         except AccountError as refusal:
             db.session.rollback()
-            flash(str(refusal), "error")
+            flash(refusal.translated(), "error")
             return redirect(url_for("auth.forgot_password"))
         db.session.commit()
         flash(_("Your password has been changed and every session of your account has ended. Sign in again."), "info")

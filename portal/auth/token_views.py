@@ -37,7 +37,7 @@ def api_tokens():  # noqa: ANN201
                 actor=user, name=form.name.data, scopes=form.scopes.data, days=int(form.days.data)
             )
         except token_ops.TokenRefused as refusal:
-            form[refusal.field].errors.append(str(refusal))
+            form[refusal.field].errors.append(refusal.translated())
         else:
             db.session.commit()
             scopes = [(scope, SCOPE_LABELS[scope]) for scope in Scope if scope in token.scope_set]
@@ -57,7 +57,7 @@ def revoke_api_token(token_id: int):  # noqa: ANN201
     try:
         token_ops.revoke_token(token, actor=current_user._get_current_object())
     except token_ops.TokenRefused as refusal:
-        flash(str(refusal), "error")
+        flash(refusal.translated(), "error")
     else:
         db.session.commit()
         revoked = _(

@@ -156,7 +156,7 @@ def request_account():  # noqa: ANN201
                     password=form.password.data,
                 )
             except ops.AccountError as refusal:
-                form.email.errors.append(str(refusal))
+                form.email.errors.append(refusal.translated())
             else:
                 db.session.commit()
                 return render_template("auth/request_received.html", institution=department.institution)
@@ -173,7 +173,7 @@ def accept_invitation(token: str):  # noqa: ANN201
         try:
             ops.accept_invitation(invitation, password=form.password.data)
         except ops.AccountError as refusal:
-            flash(str(refusal), "error")
+            flash(refusal.translated(), "error")
         else:
             db.session.commit()
             flash(_("Your account is ready. Sign in with your e-mail address and new password."), "info")

@@ -95,7 +95,7 @@ def _save(form: CommitteeForm, write: Callable[[], Any], institution_id: int, ex
         db.session.commit()
     except ops.CommitteeError as refusal:
         db.session.rollback()
-        form.quorum_value.errors.append(str(refusal))
+        form.quorum_value.errors.append(refusal.translated())
         return False
     except IntegrityError:
         db.session.rollback()
@@ -216,7 +216,7 @@ def add_member(committee_id: int):  # noqa: ANN201
                 )
             except ops.CommitteeError as refusal:
                 db.session.rollback()
-                flash(str(refusal), "error")
+                flash(refusal.translated(), "error")
             else:
                 db.session.commit()
                 flash(_("%(name)s joined %(committee)s.", name=user.name, committee=committee.name), "info")
@@ -251,7 +251,7 @@ def change_role(committee_id: int, member_id: int):  # noqa: ANN201
         changed = ops.change_member_role(committee, member, MemberRole(form.role.data), actor=current_user)
     except ops.CommitteeError as refusal:
         db.session.rollback()
-        flash(str(refusal), "error")
+        flash(refusal.translated(), "error")
     else:
         db.session.commit()
         if changed:
@@ -273,7 +273,7 @@ def set_deputy(committee_id: int):  # noqa: ANN201
         ops.set_deputy(committee, member, actor=current_user)
     except ops.CommitteeError as refusal:
         db.session.rollback()
-        flash(str(refusal), "error")
+        flash(refusal.translated(), "error")
     else:
         db.session.commit()
         flash(

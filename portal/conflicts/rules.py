@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from portal.i18n.marks import N_, Message
+
 
 @dataclass(frozen=True)
 class ProposalFacts:
@@ -17,12 +19,12 @@ class ProposalFacts:
 def conflict_reasons(user_id: int, user_department_id: int | None, facts: ProposalFacts) -> list[str]:
     reasons = []
     if user_id == facts.pi_id:
-        reasons.append("is the principal investigator")
+        reasons.append(Message(N_("is the principal investigator")))
     elif user_id in facts.team_ids:
-        reasons.append("is on the proposal's team")
+        reasons.append(Message(N_("is on the proposal's team")))
     if user_department_id is not None and user_department_id == facts.pi_department_id and user_id != facts.pi_id:
-        reasons.append("works in the principal investigator's department")
-    reasons.extend(f"declared: {reason}" for reason in facts.declared.get(user_id, ()))
+        reasons.append(Message(N_("works in the principal investigator's department")))
+    reasons.extend(Message(N_("declared: %(reason)s"), reason=reason) for reason in facts.declared.get(user_id, ()))
     return reasons
 
 

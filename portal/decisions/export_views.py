@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.decisions.export import EXPORT_LIMIT, can_open_register, export_records, register
@@ -33,11 +34,11 @@ def export():  # noqa: ANN201
     wanted = [int(v) for v in request.form.getlist("decision_id") if v.isdigit()]
     chosen = sorted({i for i in wanted if i in visible})
     if not chosen:
-        flash("Tick at least one decision to export.", "error")
+        flash(_("Tick at least one decision to export."), "error")
         return render_template("decisions/register.html", rows=register(current_user), form=DecisionForm(),
                                limit=EXPORT_LIMIT), 400
     if len(chosen) > EXPORT_LIMIT:
-        flash(f"Export at most {EXPORT_LIMIT} records at a time.", "error")
+        flash(_("Export at most %(limit)d records at a time.", limit=EXPORT_LIMIT), "error")
         return redirect(url_for("decisions.register_page"))
     job = create_job("record_export", {"decision_ids": chosen}, total=len(chosen),
                      actor=current_user._get_current_object())

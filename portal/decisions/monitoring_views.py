@@ -4,6 +4,7 @@ call one operation, commit; a refusal comes back to the decision page with its m
 from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -40,8 +41,9 @@ def _run(decision_id: int, anchor: str, write, done: str):  # noqa: ANN001, ANN2
         db.session.commit()
     except (PortalError, StaleDataError) as refusal:
         db.session.rollback()
-        message = str(refusal) if isinstance(refusal, PortalError) else "Someone else changed this at the same moment."
-        flash(message + " Nothing was saved.", "error")
+        message = (refusal.translated() if isinstance(refusal, PortalError)
+                   else _("Someone else changed this at the same moment."))
+        flash(_("%(message)s Nothing was saved.", message=message), "error")
         return _back(decision_id, anchor)
     flash(done, "info")
     return _back(decision_id, anchor)
@@ -70,7 +72,7 @@ def evidence(condition_id: int):  # noqa: ANN201
         return _back(decision.id, "#plan")
     actor = current_user._get_current_object()
     return _run(decision.id, "#plan", lambda: ops.submit_evidence(condition, evidence=form.evidence.data, actor=actor),
-                "Evidence submitted: a coordinator will verify it.")
+                _("Evidence submitted: a coordinator will verify it."))
 
 
 @bp.route("/conditions/<int:condition_id>/review", methods=["POST"])
@@ -89,7 +91,7 @@ def review(condition_id: int):  # noqa: ANN201
     actor = current_user._get_current_object()
     return _run(decision.id, "#plan",
                 lambda: ops.review_evidence(condition, accept=accept, note=form.note.data or "", actor=actor),
-                "Condition verified." if accept else "Evidence returned with your note.")
+                _("Condition verified.") if accept else _("Evidence returned with your note."))
 
 
 @bp.route("/clocks/<int:clock_id>/complete", methods=["POST"])
@@ -107,7 +109,8 @@ def complete_clock(clock_id: int):  # noqa: ANN201
         return _back(decision.id, "#clocks")
     actor = current_user._get_current_object()
     return _run(decision.id, "#clocks", lambda: ops.complete_clock(clock, note=form.note.data or "", actor=actor),
-                f"“{clock.title}” marked as met." + (" The next one is scheduled." if clock.repeat_days else ""))
+                _("“%(title)s” marked as met. The next one is scheduled.", title=clock.title) if clock.repeat_days
+                else _("“%(title)s” marked as met.", title=clock.title))
 
 
 @bp.route("/decisions/<int:decision_id>/appeal", methods=["POST"])
@@ -124,7 +127,7 @@ def appeal(decision_id: int):  # noqa: ANN201
     actor = current_user._get_current_object()
     return _run(decision.id, "#appeals",
                 lambda: ops.file_appeal(decision, level=form.level.data, grounds=form.grounds.data, actor=actor),
-                "Appeal filed. The review coordinator will record how it ends.")
+                _("Appeal filed. The review coordinator will record how it ends."))
 
 
 @bp.route("/appeals/<int:appeal_id>/outcome", methods=["POST"])
@@ -146,7 +149,8 @@ def appeal_outcome(appeal_id: int):  # noqa: ANN201
         ops.decide_appeal(appeal_row, outcome=form.outcome.data, reviewer=form.reviewer.data,
                           note=form.note.data or "", actor=actor)
 
-    done = "Appeal outcome recorded."
+    done = _("Appeal outcome recorded.")
     if form.outcome.data != "upheld":
-        done += " Record the decision that replaces the appealed one: use “Correct or replace this decision”."
+        done = _("Appeal outcome recorded. Record the decision that replaces the appealed one: use “Correct or replace "
+                 "this decision”.")
     return _run(decision.id, "#appeals", write, done)

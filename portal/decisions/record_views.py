@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from flask import Response, abort, current_app, flash, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.decisions import permissions as can
@@ -39,17 +40,19 @@ def record_pdf(decision_id: int):  # noqa: ANN201
     decision = _readable(decision_id)
     reason = service.rendering_unavailable_reason()
     if reason:
-        flash(f"The PDF cannot be made on this server: {reason} The signed record.json is available.", "error")
+        flash(_("The PDF cannot be made on this server: %(reason)s The signed record.json is available.",
+                reason=reason), "error")
         return redirect(url_for("decisions.detail", decision_id=decision.id))
     try:
         signed = service.sign_and_render(build_record(decision))
     except service.RenderUnavailable as problem:  # e.g. Chinese text and no CJK font: the reason names the package
         current_app.logger.error("record %s not rendered: %s", decision.id, problem)
-        flash(f"The PDF cannot be made on this server: {problem} The signed record.json is available.", "error")
+        flash(_("The PDF cannot be made on this server: %(reason)s The signed record.json is available.",
+                reason=problem), "error")
         return redirect(url_for("decisions.detail", decision_id=decision.id))
     except (RecordShapeError, PortalError) as problem:
         current_app.logger.error("record %s not rendered: %s", decision.id, problem)
-        flash("The PDF could not be made just now; nothing was lost. Try again in a moment.", "error")
+        flash(_("The PDF could not be made just now; nothing was lost. Try again in a moment."), "error")
         return redirect(url_for("decisions.detail", decision_id=decision.id))
     response = Response(signed.pdf, mimetype="application/pdf")
     name = signed.envelope["record"]["record_id"]

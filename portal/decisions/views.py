@@ -5,6 +5,7 @@ one operation, commit."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
@@ -110,14 +111,16 @@ def decide(proposal_id: int):  # noqa: ANN201
         db.session.commit()
     except ops.DecisionIncomplete as incomplete:
         db.session.rollback()
-        flash(str(incomplete), "error")
+        flash(incomplete.translated(), "error")
         return _form(proposal, draft, supersedes, incomplete.problems, 400)
     except (PortalError, IntegrityError) as refusal:
         db.session.rollback()
-        flash(str(refusal) if isinstance(refusal, PortalError) else "Someone decided at the same moment.", "error")
+        flash(refusal.translated() if isinstance(refusal, PortalError) else _("Someone decided at the same moment."),
+              "error")
         return _form(proposal, draft, supersedes, status=409)
-    signers = "two people" if decision.required_signatures == 2 else "one person"
-    flash(f"Decision recorded. It needs the signatures of {signers} before it is final.", "info")
+    flash(_("Decision recorded. It needs the signatures of two people before it is final.")
+          if decision.required_signatures == 2
+          else _("Decision recorded. It needs the signatures of one person before it is final."), "info")
     return redirect(url_for("decisions.detail", decision_id=decision.id))
 
 
@@ -149,7 +152,7 @@ def administrative(proposal_id: int):  # noqa: ANN201
     proposal = load_proposal(proposal_id, can.can_decide_administratively)
     form = SignForm()
     if not form.validate():
-        flash(" ".join(e for f in form for e in f.errors) or "Check the form.", "error")
+        flash(" ".join(e for f in form for e in f.errors) or _("Check the form."), "error")
         return redirect(url_for("proposals.detail", proposal_id=proposal.id) + "#decisions")
     actor = current_user._get_current_object()
     try:
@@ -160,13 +163,13 @@ def administrative(proposal_id: int):  # noqa: ANN201
         db.session.rollback()
         record_refused_signature("administrative determination", str(refusal), actor=actor)
         db.session.commit()
-        flash(str(refusal) + " Nothing was recorded.", "error")
+        flash(_("%(message)s Nothing was recorded.", message=refusal.translated()), "error")
         return redirect(url_for("proposals.detail", proposal_id=proposal.id) + "#decisions")
     except PortalError as refusal:
         db.session.rollback()
-        flash(str(refusal), "error")
+        flash(refusal.translated(), "error")
         return redirect(url_for("proposals.detail", proposal_id=proposal.id) + "#decisions")
-    flash("Administrative determination recorded and signed: the decision is final.", "info")
+    flash(_("Administrative determination recorded and signed: the decision is final."), "info")
     return redirect(url_for("decisions.detail", decision_id=decision.id))
 
 
@@ -208,7 +211,7 @@ def sign(decision_id: int):  # noqa: ANN201
         abort(403)
     form = SignForm()
     if not form.validate():
-        flash(" ".join(e for f in form for e in f.errors) or "Check the form.", "error")
+        flash(" ".join(e for f in form for e in f.errors) or _("Check the form."), "error")
         return _page(decision, form, 400)
     actor = current_user._get_current_object()
     try:
@@ -218,13 +221,15 @@ def sign(decision_id: int):  # noqa: ANN201
         db.session.rollback()
         record_refused_signature("decision", str(refusal), actor=actor)
         db.session.commit()
-        flash(str(refusal), "error")
+        flash(refusal.translated(), "error")
         return _page(load_decision(decision_id), form, 400)
     except (PortalError, IntegrityError) as refusal:
         db.session.rollback()
-        flash(str(refusal) if isinstance(refusal, PortalError) else "You have already signed this decision.", "error")
+        flash(refusal.translated() if isinstance(refusal, PortalError) else _("You have already signed this decision."),
+              "error")
         return _page(load_decision(decision_id), form, 409)
-    flash("Signed. The decision is final." if decision.final else "Signed. One more signature makes it final.", "info")
+    flash(_("Signed. The decision is final.") if decision.final else _("Signed. One more signature makes it final."),
+          "info")
     return redirect(url_for("decisions.detail", decision_id=decision.id))
 
 

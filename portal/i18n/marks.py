@@ -30,14 +30,16 @@ class Label(str):
 
 
 class Labels(str):
-    """Several English labels joined with ", " as one parameter (the steps allowed from here); each is translated."""
+    """Several labels or messages joined as one parameter (the steps allowed from here, what a form still misses):
+    the English items joined with `sep`, each translated where the refusal is."""
 
-    labels: tuple[Label, ...]
+    labels: tuple[str, ...]
+    sep: str
 
-    def __new__(cls, labels: Iterable[Label]) -> Labels:
+    def __new__(cls, labels: Iterable[str], sep: str = ", ") -> Labels:
         items = tuple(labels)
-        joined = super().__new__(cls, ", ".join(items))
-        joined.labels = items
+        joined = super().__new__(cls, sep.join(items))
+        joined.labels, joined.sep = items, sep
         return joined
 
 
@@ -100,7 +102,7 @@ def translated_params(params: dict[str, object]) -> dict[str, object]:
         if isinstance(value, (Refusal, Message)):
             return value.translated()
         if isinstance(value, Labels):
-            return ", ".join(str(one(label)) for label in value.labels)
+            return value.sep.join(str(one(label)) for label in value.labels)
         if isinstance(value, Label):
             text = gettext(value.msgid)
             return text.lower() if value.lower_case else text

@@ -4,6 +4,7 @@ meetings blueprint; the same load, authorise, validate, one operation, commit as
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.auth.forms import ConfirmForm
@@ -45,7 +46,7 @@ def add_proposal_item(meeting_id: int):  # noqa: ANN201
     if not can_manage_proposal(current_user, meeting.committee, proposal):
         abort(403)
     return run(meeting, lambda: ops.add_proposal_item(meeting, proposal, actor=acting_user()),
-               "The proposal was added to the agenda.", "#agenda")
+               _("The proposal was added to the agenda."), "#agenda")
 
 
 @bp.route("/<int:meeting_id>/minutes-items", methods=["POST"])
@@ -59,7 +60,7 @@ def add_minutes_item(meeting_id: int):  # noqa: ANN201
     if earlier is None or earlier.committee.institution_id != meeting.committee.institution_id:
         abort(404)
     return run(meeting, lambda: ops.add_minutes_item(meeting, earlier, actor=acting_user()),
-               f"The minutes of {earlier.title} were added to the agenda.", "#agenda")
+               _("The minutes of %(title)s were added to the agenda.", title=earlier.title), "#agenda")
 
 
 @bp.route("/<int:meeting_id>/items/<int:item_id>/remove", methods=["POST"])
@@ -72,7 +73,7 @@ def remove_item(meeting_id: int, item_id: int):  # noqa: ANN201
     if not ConfirmForm().validate_on_submit():
         abort(400)
     return run(meeting, lambda: ops.remove_item(item, actor=acting_user()),
-               f"Item {item.position} was removed from the agenda.", "#agenda")
+               _("Item %(position)s was removed from the agenda.", position=item.position), "#agenda")
 
 
 @bp.route("/<int:meeting_id>/items/<int:item_id>/recusals", methods=["POST"])
@@ -90,7 +91,8 @@ def recuse(meeting_id: int, item_id: int):  # noqa: ANN201
     if person.id != current_user.id and not managing:
         abort(403)
     return run(meeting, lambda: ops.declare_recusal(item, person, reason=form.reason.data, actor=acting_user()),
-               f"{person.name} is recused from item {item.position}.", f"#item-{item.id}")
+               _("%(name)s is recused from item %(position)s.", name=person.name, position=item.position),
+               f"#item-{item.id}")
 
 
 @bp.route("/<int:meeting_id>/items/<int:item_id>/votes", methods=["POST"])
@@ -108,7 +110,8 @@ def vote(meeting_id: int, item_id: int):  # noqa: ANN201
         abort(403)
     choice = Choice(form.choice.data)
     return run(meeting, lambda: ops.cast_vote(item, voter, choice, actor=acting_user()),
-               f"{voter.name}: {choice.label.lower()} on item {item.position}.", f"#item-{item.id}")
+               _("%(name)s: %(choice)s on item %(position)s.", name=voter.name, choice=_(choice.label).lower(),
+                 position=item.position), f"#item-{item.id}")
 
 
 @bp.route("/<int:meeting_id>/items/<int:item_id>/notes", methods=["POST"])
@@ -122,4 +125,4 @@ def notes(meeting_id: int, item_id: int):  # noqa: ANN201
     if not form.validate_on_submit():
         return refuse_form(meeting, form)
     return run(meeting, lambda: ops.record_notes(item, notes=form.notes.data or "", actor=acting_user()),
-               f"The notes on item {item.position} were saved.", f"#item-{item.id}")
+               _("The notes on item %(position)s were saved.", position=item.position), f"#item-{item.id}")

@@ -4,6 +4,7 @@ optimistic lock), approved from a later meeting. Routes on the meetings blueprin
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -48,9 +49,9 @@ def generate_minutes(meeting_id: int):  # noqa: ANN201
         db.session.commit()
     except PortalError as refusal:
         db.session.rollback()
-        flash(str(refusal), "error")
+        flash(refusal.translated(), "error")
         return _minutes_page(meeting_id, 400)
-    flash("The draft minutes were generated from the recorded facts. Check and edit them before approval.", "info")
+    flash(_("The draft minutes were generated from the recorded facts. Check and edit them before approval."), "info")
     return redirect(url_for("meetings.minutes", meeting_id=meeting_id))
 
 
@@ -79,7 +80,7 @@ def edit_minutes(meeting_id: int):  # noqa: ANN201
         return _editor(meeting, form, sections, {})
     posted = _posted_sections(sections)
     if not form.validate() or not (form.lock_version.data or "").isdigit():
-        flash(" ".join(e for f in form for e in f.errors) or "Reload the page and edit again.", "error")
+        flash(" ".join(e for f in form for e in f.errors) or _("Reload the page and edit again."), "error")
         return _editor(meeting, form, sections, posted, 400)
     general = request.form.get("general") if sections[0].editable else None
     try:
@@ -88,13 +89,13 @@ def edit_minutes(meeting_id: int):  # noqa: ANN201
         db.session.commit()
     except (ops.MinutesChanged, StaleDataError):
         db.session.rollback()
-        flash(str(ops.MinutesChanged()), "error")
+        flash(ops.MinutesChanged().translated(), "error")
         return _editor(meeting, form, sections, posted, 409)
     except PortalError as refusal:
         db.session.rollback()
-        flash(str(refusal), "error")
+        flash(refusal.translated(), "error")
         return _editor(meeting, form, sections, posted, 400)
-    flash("The minutes were saved." if changed else "Nothing was changed.", "info")
+    flash(_("The minutes were saved.") if changed else _("Nothing was changed."), "info")
     return redirect(url_for("meetings.minutes", meeting_id=meeting_id))
 
 
@@ -111,4 +112,4 @@ def approve_minutes(meeting_id: int, item_id: int):  # noqa: ANN201
         abort(400)
     earlier = item.minutes_of
     return run(later, lambda: ops.approve_minutes(earlier, at_meeting=later, actor=acting_user()),
-               f"The minutes of {earlier.title} were approved; they can no longer change.", "#agenda")
+               _("The minutes of %(title)s were approved; they can no longer change.", title=earlier.title), "#agenda")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -22,6 +23,7 @@ from portal.committees.kinds import kind_label
 from portal.committees.models import Committee
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.i18n.marks import N_
 from portal.meetings import operations as ops
 from portal.meetings import queries
 from portal.meetings.forms import AttendanceForm, ScheduleForm
@@ -39,7 +41,7 @@ from portal.meetings.states import MeetingState
 from portal.meetings.viewer import meeting_view
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
-SAME_MOMENT = "Someone else recorded this at the same moment. Reload the page and try again; nothing was saved."
+SAME_MOMENT = N_("Someone else recorded this at the same moment. Reload the page and try again; nothing was saved.")
 
 
 def acting_user() -> User:
@@ -107,11 +109,11 @@ def run(meeting: Meeting, write: Callable[[], object], success: str, anchor: str
         db.session.commit()
     except PortalError as refusal:
         db.session.rollback()
-        flash(str(refusal), "error")
+        flash(refusal.translated(), "error")
         return page(meeting_id, 400)
     except IntegrityError:
         db.session.rollback()
-        flash(SAME_MOMENT, "error")
+        flash(_(SAME_MOMENT), "error")
         return page(meeting_id, 400)
     flash(success, "info")
     return redirect(url_for("meetings.detail", meeting_id=meeting_id) + anchor)
@@ -120,7 +122,7 @@ def run(meeting: Meeting, write: Callable[[], object], success: str, anchor: str
 def refuse_form(meeting: Meeting, form: object):  # noqa: ANN201
     """A form that did not validate: its messages on the meeting page, status 400."""
     errors = [e for field in form for e in field.errors]  # type: ignore[attr-defined]
-    flash(" ".join(errors) or "Check the form and try again.", "error")
+    flash(" ".join(errors) or _("Check the form and try again."), "error")
     return page(meeting.id, 400)
 
 
@@ -167,9 +169,9 @@ def schedule(committee_id: int):  # noqa: ANN201
             db.session.commit()
         except PortalError as refusal:
             db.session.rollback()
-            form.title.errors.append(str(refusal))
+            form.title.errors.append(refusal.translated())
         else:
-            flash(f"{meeting.title} was scheduled. Build its agenda below.", "info")
+            flash(_("%(title)s was scheduled. Build its agenda below.", title=meeting.title), "info")
             return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     status = 400 if form.errors else 200
     return render_template("meetings/schedule.html", form=form, committee=found), status
@@ -187,7 +189,7 @@ def start(meeting_id: int):  # noqa: ANN201
     meeting = load_meeting(meeting_id, can_manage_meeting)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    return run(meeting, lambda: ops.start_meeting(meeting, actor=acting_user()), "The meeting is in session.")
+    return run(meeting, lambda: ops.start_meeting(meeting, actor=acting_user()), _("The meeting is in session."))
 
 
 @bp.route("/<int:meeting_id>/end", methods=["POST"])
@@ -197,7 +199,7 @@ def end(meeting_id: int):  # noqa: ANN201
     if not ConfirmForm().validate_on_submit():
         abort(400)
     return run(meeting, lambda: ops.end_meeting(meeting, actor=acting_user()),
-               "The meeting has ended. Generate its minutes when you are ready.")
+               _("The meeting has ended. Generate its minutes when you are ready."))
 
 
 @bp.route("/<int:meeting_id>/attendance", methods=["POST"])
@@ -212,6 +214,7 @@ def attendance(meeting_id: int):  # noqa: ANN201
     return run(
         meeting,
         lambda: ops.record_attendance(meeting, person, present=present, actor=acting_user()),
-        f"{person.name} is recorded as {'present' if present else 'absent'}.",
+        _("%(name)s is recorded as present.", name=person.name) if present
+        else _("%(name)s is recorded as absent.", name=person.name),
         "#attendance",
     )

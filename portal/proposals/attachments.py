@@ -13,6 +13,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from portal.errors import PortalError
+from portal.i18n.marks import N_
 
 PDF_MAGIC = b"%PDF-"
 _ACTIVE_KEYS = ("/JavaScript", "/JS", "/OpenAction", "/AA", "/EmbeddedFiles", "/Launch")
@@ -31,9 +32,9 @@ class PdfFacts:
 def inspect_pdf(content: bytes) -> PdfFacts:
     """Accept only real PDFs, whatever the file is called."""
     if not content:
-        raise AttachmentRefused("The file is empty.")
+        raise AttachmentRefused(N_("The file is empty."))
     if PDF_MAGIC not in content[:1024]:
-        raise AttachmentRefused("Only PDF documents can be attached, and this file is not a PDF.")
+        raise AttachmentRefused(N_("Only PDF documents can be attached, and this file is not a PDF."))
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(content), strict=False)
@@ -43,9 +44,9 @@ def inspect_pdf(content: bytes) -> PdfFacts:
         names = catalogue.get("/Names")
         names = names.get_object() if names is not None else {}
     except Exception as error:  # pypdf raises many types for damaged files
-        raise AttachmentRefused("This PDF is damaged or cannot be read. Save it again and retry.") from error
+        raise AttachmentRefused(N_("This PDF is damaged or cannot be read. Save it again and retry.")) from error
     if pages < 1:
-        raise AttachmentRefused("This PDF has no pages.")
+        raise AttachmentRefused(N_("This PDF has no pages."))
     active = any(key in catalogue for key in _ACTIVE_KEYS) or any(key in names for key in _ACTIVE_KEYS)
     return PdfFacts(pages=pages, has_active_content=active)
 
@@ -80,5 +81,5 @@ def discard_file(storage_name: str, directory: str | os.PathLike[str]) -> None:
 
 def stored_path(storage_name: str, directory: str | os.PathLike[str]) -> Path:
     if not storage_name.endswith(".pdf") or not all(c in "0123456789abcdef" for c in storage_name[:-4]):
-        raise AttachmentRefused("Unknown attachment.")
+        raise AttachmentRefused(N_("Unknown attachment."))
     return Path(directory) / storage_name

@@ -15,6 +15,7 @@ from portal.clock import utcnow
 from portal.criteria.model import CriteriaSet
 from portal.errors import InvalidTransitionError
 from portal.extensions import db
+from portal.i18n.marks import N_, Label
 from portal.proposals.attachments import clean_display_name, discard_file, inspect_pdf, store_file
 from portal.proposals.fields import FIELDS, TeamRole
 from portal.proposals.lifecycle import change_state
@@ -39,9 +40,9 @@ def create_proposal(*, title: str, actor: User, pi: User | None = None) -> Propo
     """Start a draft. A preparer names the PI and joins the team as preparer."""
     pi = pi or actor
     if Role.INVESTIGATOR not in pi.roles:
-        raise ProposalError("The principal investigator must hold the investigator role.")
+        raise ProposalError(N_("The principal investigator must hold the investigator role."))
     if pi.institution_id != actor.institution_id:
-        raise ProposalError("The principal investigator must belong to your institution.")
+        raise ProposalError(N_("The principal investigator must belong to your institution."))
     proposal = Proposal(institution_id=pi.institution_id, pi=pi, created_by_id=actor.id, title=title.strip())
     if pi.id != actor.id:
         proposal.members.append(ProposalMember(user=actor, role=TeamRole.PREPARER.value))
@@ -52,7 +53,8 @@ def create_proposal(*, title: str, actor: User, pi: User | None = None) -> Propo
 
 def _require_editable(proposal: Proposal) -> None:
     if proposal.state_enum not in EDIT_STEPS:
-        raise InvalidTransitionError(f"A proposal that is {proposal.state_enum.label.lower()} cannot be edited.")
+        raise InvalidTransitionError(N_("A proposal that is %(state)s cannot be edited."),
+                                     state=Label(proposal.state_enum.label, lower=True))
 
 
 def update_proposal(proposal: Proposal, values: dict[str, Any], *, actor: User) -> list[str]:
@@ -75,9 +77,9 @@ def update_proposal(proposal: Proposal, values: dict[str, Any], *, actor: User) 
 def add_member(proposal: Proposal, user: User, role: TeamRole, *, actor: User) -> ProposalMember:
     _require_editable(proposal)
     if user.id == proposal.pi_id:
-        raise ProposalError(f"{user.name} is already the principal investigator.")
+        raise ProposalError(N_("%(name)s is already the principal investigator."), name=user.name)
     if any(m.user_id == user.id for m in proposal.members):
-        raise ProposalError(f"{user.name} is already on the team.")
+        raise ProposalError(N_("%(name)s is already on the team."), name=user.name)
     member = ProposalMember(proposal=proposal, user=user, role=role.value)
     db.session.add(member)
     record("proposal.member_added", actor=actor, target=proposal, data={"user_id": user.id, "role": role.value})
@@ -187,8 +189,8 @@ def submit_proposal(
 
 def withdraw_proposal(proposal: Proposal, *, reason: str, actor: User) -> None:
     if actor.id != proposal.pi_id:
-        raise ProposalError("Only the principal investigator can withdraw this proposal.")
+        raise ProposalError(N_("Only the principal investigator can withdraw this proposal."))
     if not reason.strip():
-        raise ProposalError("Say briefly why the proposal is withdrawn.")
+        raise ProposalError(N_("Say briefly why the proposal is withdrawn."))
     moved = change_state(proposal, Step.WITHDRAW)
     record("proposal.withdraw", actor=actor, target=proposal, data={**moved, "reason": reason.strip()})

@@ -14,7 +14,8 @@ from portal.clock import utcnow
 from portal.criteria.model import CriteriaSet
 from portal.errors import PortalError
 from portal.extensions import db
-from portal.proposals.completeness import missing_items
+from portal.i18n.marks import N_, Label, Labels, Message
+from portal.proposals.completeness import missing
 from portal.proposals.lifecycle import change_state, joined, require_step
 from portal.proposals.models import Proposal, ProposalVersion
 from portal.proposals.snapshot import latest_snapshot, take_snapshot
@@ -57,18 +58,22 @@ class Submission:
 def _check(proposal: Proposal, actor: User, snapshot: dict[str, Any], attested: bool,
            criteria_sets: Sequence[CriteriaSet] | None) -> Step:
     if actor.id != proposal.pi_id:
-        raise ProposalError("Only the principal investigator can sign and submit this proposal.")
+        raise ProposalError(N_("Only the principal investigator can sign and submit this proposal."))
     step = EDIT_STEPS.get(proposal.state_enum)
     if step is None:
         require_step(proposal, Step.SUBMIT)  # refuses with the lifecycle's own message
-    missing = missing_items(snapshot, criteria_sets or ())
-    if missing:
-        raise ProposalError("The proposal is not complete yet: " + " ".join(missing))
+    missing_now = [
+        Message(message, **{key: Label(value) if key == "field" else value for key, value in values.items()})
+        for message, values in missing(snapshot, criteria_sets or ())
+    ]
+    if missing_now:
+        raise ProposalError(N_("The proposal is not complete yet: %(missing)s"), missing=Labels(missing_now, sep=" "))
     previous = latest_snapshot(proposal)
     if previous is not None and sha256_hex(previous) == sha256_hex(snapshot):
-        raise ProposalError(f"Nothing has changed since version {proposal.version_count}; there is nothing to submit.")
+        raise ProposalError(N_("Nothing has changed since version %(number)s; there is nothing to submit."),
+                            number=proposal.version_count)
     if not attested:
-        raise ProposalError("Tick the attestation to confirm it before signing.")
+        raise ProposalError(N_("Tick the attestation to confirm it before signing."))
     return step
 
 

@@ -41,7 +41,7 @@ def add_member(proposal_id: int):  # noqa: ANN201
         ops.add_member(proposal, user, TeamRole(form.role.data), actor=current_user)
     except PortalError as refusal:
         db.session.rollback()
-        flash(str(refusal), "error")
+        flash(refusal.translated(), "error")
     else:
         db.session.commit()
         flash(_("%(name)s joined the team.", name=user.name), "info")

@@ -75,7 +75,7 @@ def create():  # noqa: ANN201
             try:
                 proposal = ops.create_proposal(title=form.title.data, actor=current_user, pi=pi)
             except PortalError as refusal:
-                form.pi_email.errors.append(str(refusal))
+                form.pi_email.errors.append(refusal.translated())
             else:
                 db.session.commit()
                 flash(_("Draft created. Fill in the sections below; you can save and come back at any time."), "info")
@@ -169,10 +169,10 @@ def submit(proposal_id: int):  # noqa: ANN201
             db.session.rollback()
             record_refused_signature("proposal submission", str(refusal), actor=current_user)
             db.session.commit()
-            flash(str(refusal), "error")
+            flash(refusal.translated(), "error")
         except PortalError as refusal:
             db.session.rollback()
-            flash(str(refusal), "error")
+            flash(refusal.translated(), "error")
         else:
             db.session.commit()
             flash(_("Version %(number)s was signed and submitted.", number=version.number), "info")
@@ -198,7 +198,7 @@ def withdraw(proposal_id: int):  # noqa: ANN201
             ops.withdraw_proposal(proposal, reason=form.reason.data, actor=current_user)
         except PortalError as refusal:
             db.session.rollback()
-            flash(str(refusal), "error")
+            flash(refusal.translated(), "error")
         else:
             db.session.commit()
             flash(_("The proposal was withdrawn."), "info")

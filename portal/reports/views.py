@@ -9,6 +9,7 @@ by /reports/chart/<measure>.svg under the same filters, scope and suppression; t
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.clock import utcnow
@@ -89,7 +90,7 @@ def report_pdf_download():  # noqa: ANN201
         return _page(form, report)
     reason = records.rendering_unavailable_reason()
     if reason:
-        flash(f"The PDF cannot be made on this server: {reason} The CSV is available.", "error")
+        flash(_("The PDF cannot be made on this server: %(reason)s The CSV is available.", reason=reason), "error")
         return redirect(url_for("reports.report_page", **_query(form)))
     today = utcnow().date().isoformat()
     charts = {f"chart-{t.key}.svg": chart_svg(t).encode() for t in report.tables if t.key in CHART_MEASURES and t.rows}
@@ -99,11 +100,11 @@ def report_pdf_download():  # noqa: ANN201
         pdf = records.render_page(html, "governance report", charts)
     except records.RenderUnavailable as problem:  # e.g. Chinese text and no CJK font: the reason names the package
         current_app.logger.error("governance report not rendered: %s", problem)
-        flash(f"The PDF cannot be made on this server: {problem} The CSV is available.", "error")
+        flash(_("The PDF cannot be made on this server: %(reason)s The CSV is available.", reason=problem), "error")
         return redirect(url_for("reports.report_page", **_query(form)))
     except PortalError as problem:
         current_app.logger.error("governance report not rendered: %s", problem)
-        flash("The PDF could not be made just now. Try again in a moment.", "error")
+        flash(_("The PDF could not be made just now. Try again in a moment."), "error")
         return redirect(url_for("reports.report_page", **_query(form)))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="governance-report-{today}.pdf"'})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from portal.committees.models import Committee
 from portal.conflicts.queries import reasons_for
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.i18n.marks import N_, Label, Labels, english_ngettext
 from portal.proposals.lifecycle import change_state, require_step
 from portal.proposals.models import Proposal
 from portal.proposals.states import ProposalState, Step
@@ -38,19 +40,20 @@ def assign_reviewer(
         )
     )
     if routed is None:
-        raise AssignmentError(f"This proposal was not sent to {committee.name}.")
+        raise AssignmentError(N_("This proposal was not sent to %(committee)s."), committee=committee.name)
     reasons = reasons_for(member_user, proposal)
     if reasons:
-        raise AssignmentError(f"{name} cannot review: {'; '.join(reasons)}.")
+        raise AssignmentError(N_("%(name)s cannot review: %(reasons)s."), name=name, reasons=Labels(reasons, sep="; "))
     member = next((m for m in committee.members if m.user_id == member_user.id), None)
     if member is None:
-        raise AssignmentError(f"{name} is not a member of {committee.name}.")
+        raise AssignmentError(N_("%(name)s is not a member of %(committee)s."), name=name, committee=committee.name)
     if not member_user.is_active:
-        raise AssignmentError(f"{name}'s account is not active.")
+        raise AssignmentError(N_("%(name)s's account is not active."), name=name)
     if not member.active_on(today):
-        raise AssignmentError(f"{name}'s access as an external expert ended on {member.access_until.isoformat()}.")
+        raise AssignmentError(N_("%(name)s's access as an external expert ended on %(date)s."), name=name,
+                              date=member.access_until.isoformat())
     if not proposal.versions:
-        raise AssignmentError("The proposal has no submitted version to review.")
+        raise AssignmentError(N_("The proposal has no submitted version to review."))
     version = proposal.versions[-1]
     existing = db.session.scalar(
         select(Assignment).where(
@@ -61,11 +64,12 @@ def assign_reviewer(
         )
     )
     if existing is not None:
-        was = "is already assigned to" if existing.state == ACTIVE else "was withdrawn from"
-        raise AssignmentError(f"{name} {was} version {version.number} for {committee.name}.")
+        was = (N_("%(name)s is already assigned to version %(number)s for %(committee)s.") if existing.state == ACTIVE
+               else N_("%(name)s was withdrawn from version %(number)s for %(committee)s."))
+        raise AssignmentError(was, name=name, number=version.number, committee=committee.name)
     due_on = due_on or default_due_on(today, committee.review_due_days)
     if due_on < today:
-        raise AssignmentError("The due date cannot be in the past.")
+        raise AssignmentError(N_("The due date cannot be in the past."))
     assignment = Assignment(
         proposal=proposal,  # keeps a loaded proposal.review_assignments current
         committee_id=committee.id,
@@ -96,9 +100,9 @@ def assign_reviewer(
 def withdraw_assignment(assignment: Assignment, *, reason: str, actor: User) -> None:
     reason = " ".join(reason.split())
     if not reason:
-        raise AssignmentError("Say why the assignment is withdrawn.")
+        raise AssignmentError(N_("Say why the assignment is withdrawn."))
     if assignment.state != ACTIVE:
-        raise AssignmentError("This assignment was already withdrawn.")
+        raise AssignmentError(N_("This assignment was already withdrawn."))
     assignment.state = WITHDRAWN
     assignment.withdrawn_reason = reason[:2000]
     record(
@@ -109,6 +113,24 @@ def withdraw_assignment(assignment: Assignment, *, reason: str, actor: User) -> 
     )
 
 
+class NotSubmitted(AssignmentError):
+    """Reviews of the latest version are still missing: how many, and whose."""
+
+    def __init__(self, count: int, /, **params: object) -> None:
+        super().__init__(_not_submitted(english_ngettext, count, **params))
+        self.count, self.values = count, params
+
+    def translated(self) -> str:
+        from flask_babel import ngettext
+
+        return _not_submitted(ngettext, self.count, **self.values)
+
+
+def _not_submitted(ngettext: Callable[..., str], count: int, **params: object) -> str:
+    return ngettext("%(num)d review of version %(number)s is not submitted yet: %(names)s.",
+                    "%(num)d reviews of version %(number)s are not submitted yet: %(names)s.", count, **params)
+
+
 class ReviewChanged(PortalError):
     """The review was saved by someone else (another tab, another session) after this copy was opened."""
 
@@ -117,26 +139,40 @@ class ReviewIncomplete(PortalError):
     """A review cannot be submitted yet; `problems` maps each field to what it still needs."""
 
     def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__(f"The review is not complete yet: {len(problems)} point{'s' if len(problems) != 1 else ''} "
-                         "to finish. Your answers were kept; nothing was submitted.")
+        super().__init__(_incomplete(english_ngettext, len(problems)))
         self.problems = problems
+
+    def translated(self) -> str:
+        from flask_babel import ngettext
+
+        return _incomplete(ngettext, len(self.problems))
+
+
+def _incomplete(ngettext: Callable[..., str], count: int) -> str:
+    return ngettext(
+        "The review is not complete yet: %(num)d point to finish. Your answers were kept; nothing was submitted.",
+        "The review is not complete yet: %(num)d points to finish. Your answers were kept; nothing was submitted.",
+        count,
+    )
 
 
 def _require_reviewable(assignment: Assignment, actor: User) -> None:
     proposal = assignment.proposal
     if assignment.reviewer_id != actor.id:
-        raise AssignmentError("Only the assigned reviewer can write this review.")
+        raise AssignmentError(N_("Only the assigned reviewer can write this review."))
     if assignment.state != ACTIVE:
-        raise AssignmentError("This assignment was withdrawn; the review can no longer be changed.")
+        raise AssignmentError(N_("This assignment was withdrawn; the review can no longer be changed."))
     reasons = reasons_for(actor, proposal)
     if reasons:
-        raise AssignmentError(f"You cannot review this proposal: {'; '.join(reasons)}.")
+        raise AssignmentError(N_("You cannot review this proposal: %(reasons)s."), reasons=Labels(reasons, sep="; "))
     if proposal.state_enum is not ProposalState.IN_REVIEW:
-        raise AssignmentError(f"The proposal is {proposal.state_enum.label.lower()}; reviews can no longer change.")
+        raise AssignmentError(N_("The proposal is %(state)s; reviews can no longer change."),
+                              state=Label(proposal.state_enum.label, lower=True))
     latest = proposal.versions[-1]
     if assignment.version_id != latest.id:
         raise AssignmentError(
-            f"Version {assignment.version.number} was replaced by version {latest.number}; review the new version."
+            N_("Version %(number)s was replaced by version %(latest)s; review the new version."),
+            number=assignment.version.number, latest=latest.number,
         )
 
 
@@ -173,12 +209,12 @@ def save_review(
     review = assignment.review
     current_lock = review.lock_version if review is not None else None
     if opened_lock != current_lock:
-        raise ReviewChanged(
+        raise ReviewChanged(N_(
             "This review was changed since you opened it (in another window or session). Your text is below and "
             "was not saved: copy what you need, reload the page to see the saved review, then save again."
-        )
+        ))
     if review is not None and review.state == SUBMITTED:
-        raise AssignmentError("This review was already submitted; it can no longer be changed.")
+        raise AssignmentError(N_("This review was already submitted; it can no longer be changed."))
     recommendation = values.recommendation if values.recommendation in set(Recommendation) else None
     if submit:
         problems = submission_problems(items, values.assessments, values.judgments, recommendation)
@@ -224,13 +260,10 @@ def complete_review(proposal: Proposal, *, actor: User) -> None:
     latest = proposal.versions[-1]
     current = [a for a in proposal.review_assignments if a.state == ACTIVE and a.version_id == latest.id]
     if not current:
-        raise AssignmentError(f"Nobody is assigned to review version {latest.number} yet.")
+        raise AssignmentError(N_("Nobody is assigned to review version %(number)s yet."), number=latest.number)
     waiting = sorted(a.reviewer.name for a in current if a.review is None or a.review.state != SUBMITTED)
     if waiting:
-        raise AssignmentError(
-            f"{len(waiting)} review{'s' if len(waiting) != 1 else ''} of version {latest.number} "
-            f"{'are' if len(waiting) != 1 else 'is'} not submitted yet: {', '.join(waiting)}."
-        )
+        raise NotSubmitted(len(waiting), number=latest.number, names=", ".join(waiting))
     moved = change_state(proposal, Step.COMPLETE_REVIEW)
     record("proposal.complete_review", actor=actor, target=proposal,
            data={**moved, "version": latest.number, "reviews": len(current)})

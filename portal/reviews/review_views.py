@@ -5,12 +5,14 @@ operation, commit."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.i18n.marks import N_
 from portal.proposals.models import Proposal
 from portal.proposals.views import load_proposal
 from portal.reviews import operations as ops
@@ -23,7 +25,7 @@ from portal.reviews.views import bp
 from portal.revisions.queries import requests_for
 from portal.screenings.queries import screenings_for_version, screenings_for_versions
 
-CHANGED = (
+CHANGED = N_(
     "This review was changed since you opened it (in another window or session). Your text is below and was not "
     "saved: copy what you need, reload the page to see the saved review, then save again."
 )
@@ -94,7 +96,7 @@ def review_form(assignment_id: int):  # noqa: ANN201
     form = ReviewForm()
     values = review_values(request.form, items)
     if not form.validate():
-        flash(" ".join(e for field in form for e in field.errors) or "Check the form and try again.", "error")
+        flash(" ".join(e for field in form for e in field.errors) or _("Check the form and try again."), "error")
         return _form_page(assignment, form, values, status=400)
     opened = int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None
     submit = request.form.get("action") == "submit"
@@ -104,24 +106,24 @@ def review_form(assignment_id: int):  # noqa: ANN201
         db.session.commit()
     except ops.ReviewIncomplete as incomplete:
         db.session.rollback()
-        flash(str(incomplete), "error")
+        flash(incomplete.translated(), "error")
         return _form_page(assignment, form, values, incomplete.problems, status=400)
     except (ops.ReviewChanged, StaleDataError, IntegrityError):
         db.session.rollback()
-        flash(CHANGED, "error")
+        flash(_(CHANGED), "error")
         return _form_page(assignment, form, values, status=409)
     except PortalError as refusal:
         db.session.rollback()
-        flash(str(refusal), "error")
+        flash(refusal.translated(), "error")
         return _form_page(assignment, form, values, status=409)
     if submit:
         flash(
-            "Your review was submitted to the committee. Nothing goes to the investigators unless a revision "
-            "request includes it.",
+            _("Your review was submitted to the committee. Nothing goes to the investigators unless a revision "
+              "request includes it."),
             "info",
         )
         return redirect(url_for("reviews.proposal_reviews", proposal_id=assignment.proposal_id))
-    flash("Draft saved. Only you can see it until you submit it.", "info")
+    flash(_("Draft saved. Only you can see it until you submit it."), "info")
     return redirect(url_for("reviews.review_form", assignment_id=assignment.id))
 
 
@@ -169,9 +171,9 @@ def complete(proposal_id: int):  # noqa: ANN201
         db.session.commit()
     except PortalError as refusal:
         db.session.rollback()
-        flash(str(refusal), "error")
+        flash(refusal.translated(), "error")
         return _reviews_page(proposal, status=409)
-    flash("The review is complete: the proposal now awaits the committee's decision.", "info")
+    flash(_("The review is complete: the proposal now awaits the committee's decision."), "info")
     return redirect(url_for("reviews.proposal_reviews", proposal_id=proposal.id))
 
 

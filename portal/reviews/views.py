@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
@@ -105,24 +106,25 @@ def assignments(proposal_id: int):  # noqa: ANN201
         return _page(proposal, form, WithdrawAssignmentForm(formdata=None))
     if not form.validate():
         errors = [e for field in form for e in field.errors]
-        return _refused(proposal, " ".join(errors) or "Check the form and try again.", form)
+        return _refused(proposal, " ".join(errors) or _("Check the form and try again."), form)
     committees = assignable_committees(current_user, proposal, routed_committees(proposal.id))
     committee = next((c for c in committees if c.id == form.committee_id.data), None)
     member_user = db.session.get(User, form.reviewer_id.data)
     if committee is None:
-        return _refused(proposal, "Choose one of the committees whose reviewers you may assign.", form)
+        return _refused(proposal, _("Choose one of the committees whose reviewers you may assign."), form)
     if member_user is None:
-        return _refused(proposal, f"Choose a member of {committee.name}.", form)
+        return _refused(proposal, _("Choose a member of %(committee)s.", committee=committee.name), form)
     try:
         assignment = ops.assign_reviewer(
             proposal, committee, member_user, due_on=form.due_on.data, actor=current_user._get_current_object()
         )
         db.session.commit()
     except PortalError as refusal:
-        return _refused(proposal, str(refusal), form)
+        return _refused(proposal, refusal.translated(), form)
     except IntegrityError:
-        return _refused(proposal, f"{member_user.name} is already assigned to this version.", form)
-    flash(f"{member_user.name} will review for {committee.name}, due {assignment.due_on.isoformat()}.", "info")
+        return _refused(proposal, _("%(name)s is already assigned to this version.", name=member_user.name), form)
+    flash(_("%(name)s will review for %(committee)s, due %(date)s.", name=member_user.name, committee=committee.name,
+            date=assignment.due_on.isoformat()), "info")
     return redirect(url_for("reviews.assignments", proposal_id=proposal.id))
 
 
@@ -137,13 +139,13 @@ def withdraw(proposal_id: int, assignment_id: int):  # noqa: ANN201
     form = WithdrawAssignmentForm()
     if not form.validate_on_submit():
         errors = [e for field in form for e in field.errors]
-        return _refused(proposal, " ".join(errors) or "Check the form and try again.", withdraw_form=form)
+        return _refused(proposal, " ".join(errors) or _("Check the form and try again."), withdraw_form=form)
     try:
         ops.withdraw_assignment(assignment, reason=form.reason.data or "", actor=current_user._get_current_object())
         db.session.commit()
     except PortalError as refusal:
-        return _refused(proposal, str(refusal), withdraw_form=form)
-    flash(f"{assignment.reviewer.name}'s assignment was withdrawn.", "info")
+        return _refused(proposal, refusal.translated(), withdraw_form=form)
+    flash(_("%(name)s's assignment was withdrawn.", name=assignment.reviewer.name), "info")
     return redirect(url_for("reviews.assignments", proposal_id=proposal.id))
 
 

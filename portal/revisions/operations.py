@@ -13,6 +13,7 @@ from portal.committees.models import Committee
 from portal.criteria.model import CriteriaSet
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.i18n.marks import N_
 from portal.proposals.lifecycle import change_state
 from portal.proposals.models import Proposal, ProposalVersion
 from portal.proposals.permissions import is_on_team
@@ -40,16 +41,16 @@ class ItemDraft:
 def _clean(items: Sequence[ItemDraft], proposal: Proposal) -> list[ItemDraft]:
     cleaned = [ItemDraft(d.text.strip(), d.source_review_id) for d in items if d.text.strip()]
     if not cleaned:
-        raise RevisionError("Write at least one item for the investigator.")
+        raise RevisionError(N_("Write at least one item for the investigator."))
     if len(cleaned) > MAX_ITEMS:
-        raise RevisionError(f"A request can hold at most {MAX_ITEMS} items.")
+        raise RevisionError(N_("A request can hold at most %(limit)d items."), limit=MAX_ITEMS)
     if any(len(d.text) > ITEM_LIMIT for d in cleaned):
-        raise RevisionError(f"Each item can be at most {ITEM_LIMIT} characters long.")
+        raise RevisionError(N_("Each item can be at most %(limit)d characters long."), limit=ITEM_LIMIT)
     sources = {d.source_review_id for d in cleaned} - {None}
     for review_id in sources:
         review = db.session.get(Review, review_id)
         if review is None or review.proposal_id != proposal.id:
-            raise RevisionError("An item names a review of another proposal.")
+            raise RevisionError(N_("An item names a review of another proposal."))
     return cleaned
 
 
@@ -58,11 +59,11 @@ def send_revision_request(
 ) -> RevisionRequest:
     """Send what the sender previewed and confirmed; nothing reaches the investigator without that step."""
     if not confirmed:
-        raise RevisionError("Confirm that the investigators may read these items before sending them.")
+        raise RevisionError(N_("Confirm that the investigators may read these items before sending them."))
     if _route_id(proposal, committee) is None:
-        raise RevisionError(f"This proposal was not sent to {committee.name}.")
+        raise RevisionError(N_("This proposal was not sent to %(committee)s."), committee=committee.name)
     if open_request(proposal.id) is not None:
-        raise RevisionError("A revision request is already open; the investigator must answer it first.")
+        raise RevisionError(N_("A revision request is already open; the investigator must answer it first."))
     refusal = round_limit_reached(proposal, committee)
     if refusal:
         raise RevisionError(refusal)
@@ -98,9 +99,9 @@ def answer_items(request: RevisionRequest, answers: dict[int, str], *, actor: Us
     """Save the team's answers, item by item; returns the ids of the items whose answer changed."""
     proposal = db.session.get(Proposal, request.proposal_id)
     if not is_on_team(actor, proposal):
-        raise RevisionError("Only the proposal's team can answer the committee's requests.")
+        raise RevisionError(N_("Only the proposal's team can answer the committee's requests."))
     if not request.open or proposal.state_enum is not ProposalState.REVISIONS_REQUESTED:
-        raise RevisionError("This request was already answered by a resubmitted version.")
+        raise RevisionError(N_("This request was already answered by a resubmitted version."))
     changed = []
     now = utcnow()
     for item in request.items:
@@ -132,7 +133,8 @@ def resubmit(
     request = open_request(proposal.id)
     if request is not None and request.unanswered:
         numbers = ", ".join(str(item.position) for item in request.unanswered)
-        raise RevisionError(f"Answer every item of the committee's request before resubmitting (item {numbers}).")
+        raise RevisionError(N_("Answer every item of the committee's request before resubmitting (item %(numbers)s)."),
+                            numbers=numbers)
     done = submit(proposal, actor=actor, password=password, printed_name=printed_name, attested=attested,
                   criteria_sets=criteria_sets)
     if request is not None:

@@ -4,6 +4,8 @@ read, confirms and sends; the team answers item by item, then resubmits from the
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from portal.committees.models import Committee
@@ -76,7 +78,7 @@ def compose(proposal_id: int):  # noqa: ANN201
     if action == "edit":
         return _render("revisions/compose.html", proposal, committees, committee, drafts, form)
     if not drafts:
-        flash("Write at least one item for the investigators, or tick one of the reviewers' comments.", "error")
+        flash(_("Write at least one item for the investigators, or tick one of the reviewers' comments."), "error")
         return _render("revisions/compose.html", proposal, committees, committee, drafts, form, 400)
     if action != "send":
         return _render("revisions/preview.html", proposal, committees, committee, drafts, form)
@@ -91,9 +93,10 @@ def compose(proposal_id: int):  # noqa: ANN201
         db.session.commit()
     except PortalError as refusal:
         db.session.rollback()
-        flash(str(refusal), "error")
+        flash(refusal.translated(), "error")
         return _render("revisions/preview.html", proposal, committees, committee, drafts, form, 400)
-    flash(f"Revision request sent to the investigators ({len(drafts)} item{'s' if len(drafts) != 1 else ''}).", "info")
+    flash(ngettext("Revision request sent to the investigators (%(num)d item).",
+                   "Revision request sent to the investigators (%(num)d items).", len(drafts)), "info")
     return redirect(url_for("proposals.detail", proposal_id=proposal.id) + "#revisions")
 
 
@@ -115,15 +118,13 @@ def answer(proposal_id: int, request_id: int):  # noqa: ANN201
         db.session.commit()
     except PortalError as refusal:
         db.session.rollback()
-        flash(str(refusal), "error")
+        flash(refusal.translated(), "error")
         return redirect(url_for("proposals.detail", proposal_id=proposal.id) + "#revisions")
     left = len(revision_request.unanswered)
-    flash(
-        ("Answers saved." if changed else "No changes to save.")
-        + (f" {left} item{'s' if left != 1 else ''} still to answer." if left else " Every item is answered: "
-           "make your changes to the proposal, then sign and submit them."),
-        "info",
-    )
+    saved = _("Answers saved.") if changed else _("No changes to save.")
+    still = (ngettext("%(num)d item still to answer.", "%(num)d items still to answer.", left) if left
+             else _("Every item is answered: make your changes to the proposal, then sign and submit them."))
+    flash(saved + " " + still, "info")
     return redirect(url_for("proposals.detail", proposal_id=proposal.id) + "#revisions")
 
 

@@ -9,6 +9,7 @@ from portal.auth.models import User
 from portal.committees.models import Committee
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.i18n.marks import N_
 from portal.proposals.lifecycle import change_state, require_step
 from portal.proposals.models import Proposal
 from portal.proposals.states import Step
@@ -26,12 +27,12 @@ def triage_proposal(
     require_step(proposal, Step.TRIAGE)  # before any route is added: a refusal leaves nothing to write
     reason = " ".join(reason.split())
     if not chosen:
-        raise TriageError("Choose at least one committee, or confirm the proposal as out of scope.")
+        raise TriageError(N_("Choose at least one committee, or confirm the proposal as out of scope."))
     if any(c.institution_id != proposal.institution_id for c in chosen):
-        raise TriageError("Committees must belong to the proposal's institution.")
+        raise TriageError(N_("Committees must belong to the proposal's institution."))
     overridden = {c.id for c in chosen} != {c.id for c in proposed}
     if overridden and not reason:
-        raise TriageError("You chose other committees than the screening proposes: give the reason.")
+        raise TriageError(N_("You chose other committees than the screening proposes: give the reason."))
     version = proposal.versions[-1]
     proposed_ids = {c.id for c in proposed}
     routes = [
@@ -67,6 +68,6 @@ def confirm_out_of_scope(proposal: Proposal, *, reason: str, actor: User) -> Non
     """Out of scope under every set: on to an administrative determination instead of a committee."""
     reason = " ".join(reason.split())
     if not reason:
-        raise TriageError("Say why the proposal needs no committee review.")
+        raise TriageError(N_("Say why the proposal needs no committee review."))
     moved = change_state(proposal, Step.CONFIRM_OUT_OF_SCOPE)
     record("proposal.confirm_out_of_scope", actor=actor, target=proposal, data={**moved, "reason": reason})

@@ -50,7 +50,7 @@ def triage(proposal_id: int):  # noqa: ANN201
             ops.triage_proposal(proposal, chosen, proposed=proposed, reason=form.reason.data or "", actor=current_user)
         except PortalError as refusal:
             db.session.rollback()
-            flash(str(refusal), "error")
+            flash(refusal.translated(), "error")
             status = 400
         else:
             db.session.commit()
@@ -61,7 +61,7 @@ def triage(proposal_id: int):  # noqa: ANN201
             ops.confirm_out_of_scope(proposal, reason=out_form.reason.data or "", actor=current_user)
         except PortalError as refusal:
             db.session.rollback()
-            flash(str(refusal), "error")
+            flash(refusal.translated(), "error")
             status = 400
         else:
             db.session.commit()
