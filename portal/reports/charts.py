@@ -14,6 +14,8 @@ from xml.etree import ElementTree as ET  # noqa: N817 - builds our own tree, nev
 
 import pygal
 
+from portal.i18n.languages import translated
+from portal.i18n.marks import N_
 from portal.reports.report import Report, Table
 
 # pygal puts a legacy import hook for its optional map plugins (pygal.maps.*, unused here) on sys.meta_path; it has
@@ -26,6 +28,7 @@ COUNT = re.compile(r"\d+")
 SUPPRESSED = re.compile(r"<\d+")
 PALETTE = ("#1f5f99", "#c2571a", "#2e7d32", "#6a1b9a")
 REMOVED_TAGS = {"script", "style"}
+NO_DATA = N_("Nothing to draw")
 FONT = "DejaVu Sans, Arial, Noto Sans CJK SC, sans-serif"  # Chinese labels: Simplified forms, as record.css
 
 
@@ -45,10 +48,12 @@ def chart_series(table: Table) -> tuple[list[str], list[tuple[str, list[int | No
 
 
 def chart_svg(table: Table) -> str:
-    """The table as a bar chart: SVG with no script, no style element and no style attribute."""
+    """The table as a bar chart in the reader's language: SVG with no script, no style element and no style
+    attribute."""
+    table = table.in_language(translated)
     labels, series = chart_series(table)
     chart = pygal.Bar(js=[], css=[], width=800, height=400, print_values=True, show_legend=len(series) > 1,
-                      legend_at_bottom=True, disable_xml_declaration=True, no_data_text="Nothing to draw",
+                      legend_at_bottom=True, disable_xml_declaration=True, no_data_text=translated(NO_DATA),
                       x_label_rotation=0, truncate_label=40, show_y_guides=True)
     chart.title = table.caption
     chart.x_labels = labels
