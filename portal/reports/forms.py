@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from wtforms import DateField, Form, SelectChoice, SelectField
 from wtforms.validators import Optional, ValidationError
 
@@ -13,7 +14,9 @@ from portal.criteria.model import CriteriaSet
 from portal.decisions.rules import OUTCOME_LABELS
 from portal.reports.rules import ReportFilters
 
-ANY = SelectChoice("", "Any")
+ANY = SelectChoice("", _l("Any"))
+# An outcome's label up to its colon ("Prohibited"), translated when shown (the labels are marked where defined).
+OUTCOME_CHOICES = [ANY, *(SelectChoice(k, _l(label.split(":")[0])) for k, label in OUTCOME_LABELS.items())]
 
 
 def _optional_int(value: Any) -> int | None:
@@ -26,14 +29,13 @@ def _optional_int(value: Any) -> int | None:
 
 
 class ReportFilterForm(Form):
-    since = DateField("From", validators=[Optional()])
-    until = DateField("To", validators=[Optional()])
-    institution = SelectField("Institution", coerce=_optional_int, validate_choice=True)
-    committee = SelectField("Committee", coerce=_optional_int, validate_choice=True)
-    criteria_set = SelectField("Criteria set", validate_choice=True, default="")
-    outcome = SelectField("Decision outcome", validate_choice=True, default="",
-                          choices=[ANY, *(SelectChoice(k, label.split(":")[0]) for k, label in OUTCOME_LABELS.items())])
-    determination = SelectField("Determination", validate_choice=True, default="")
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("To"), validators=[Optional()])
+    institution = SelectField(_l("Institution"), coerce=_optional_int, validate_choice=True)
+    committee = SelectField(_l("Committee"), coerce=_optional_int, validate_choice=True)
+    criteria_set = SelectField(_l("Criteria set"), validate_choice=True, default="")
+    outcome = SelectField(_l("Decision outcome"), validate_choice=True, default="", choices=OUTCOME_CHOICES)
+    determination = SelectField(_l("Determination"), validate_choice=True, default="")
 
     def __init__(self, args: Mapping[str, str], *, institutions: list[tuple[int, str]],
                  committees: list[tuple[int, str]], sets: Mapping[str, CriteriaSet]) -> None:
@@ -46,7 +48,7 @@ class ReportFilterForm(Form):
 
     def validate_until(self, field: DateField) -> None:
         if self.since.data and field.data and field.data < self.since.data:
-            raise ValidationError("The end of the period is before its start.")
+            raise ValidationError(_l("The end of the period is before its start."))
 
     def problems(self) -> list[str]:
         return [f"{self[name].label.text}: {message}" for name, messages in self.errors.items() for message in messages]

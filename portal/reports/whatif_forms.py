@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, SelectField
@@ -16,17 +17,19 @@ NO_SHIPPED_SET = ""
 
 
 class WhatIfForm(FlaskForm):
-    set_id = SelectField("A criteria set as shipped in review_criteria/", choices=[], validate_choice=True)
+    set_id = SelectField(_l("A criteria set as shipped in review_criteria/"), choices=[], validate_choice=True)
     document = FileField(
-        "Or an edited copy of a criteria set (YAML)",
-        description=f"Checked by the same loader as the shipped sets, against the shipped lists and shared "
-        f"questions; at most {UPLOAD_LIMIT // 1024} KB. It is used for this what-if only and never applied.",
+        _l("Or an edited copy of a criteria set (YAML)"),
+        description=_l("Checked by the same loader as the shipped sets, against the shipped lists and shared "
+                       "questions; at most %(size)s KB. It is used for this what-if only and never applied.",
+                       size=UPLOAD_LIMIT // 1024),
     )
-    since = DateField("Versions submitted on or after (optional)", validators=[Optional()])
+    since = DateField(_l("Versions submitted on or after (optional)"), validators=[Optional()])
 
     def offer(self, sets: Iterable[CriteriaSet]) -> WhatIfForm:
-        self.set_id.choices = [(NO_SHIPPED_SET, "— use the uploaded file —")] + [
-            (s.id, f"{s.title} ({s.id}, version {s.version})") for s in sets
+        self.set_id.choices = [(NO_SHIPPED_SET, _l("— use the uploaded file —"))] + [
+            (s.id, _l("%(title)s (%(id)s, version %(version)s)", title=s.title, id=s.id, version=s.version))
+            for s in sets
         ]
         return self
 
@@ -34,7 +37,7 @@ class WhatIfForm(FlaskForm):
         valid = super().validate(extra_validators)
         uploaded = bool(self.document.data and getattr(self.document.data, "filename", ""))
         if valid and uploaded == (self.set_id.data != NO_SHIPPED_SET):
-            self.set_id.errors.append("Choose a shipped set or upload an edited copy: one of the two."
-                                      if uploaded else "Choose a shipped set, or upload an edited copy.")
+            self.set_id.errors.append(_l("Choose a shipped set or upload an edited copy: one of the two.")
+                                      if uploaded else _l("Choose a shipped set, or upload an edited copy."))
             return False
         return valid
