@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -27,8 +28,10 @@ class WhatIfForm(FlaskForm):
     since = DateField(_l("Versions submitted on or after (optional)"), validators=[Optional()])
 
     def offer(self, sets: Iterable[CriteriaSet]) -> WhatIfForm:
-        self.set_id.choices = [(NO_SHIPPED_SET, _l("— use the uploaded file —"))] + [
-            (s.id, _l("%(title)s (%(id)s, version %(version)s)", title=s.title, id=s.id, version=s.version))
+        """The shipped sets as choices; called per request, so the labels are translated now (plain text, escaped
+        where shown, unlike a lazy string with the set's title in it)."""
+        self.set_id.choices = [(NO_SHIPPED_SET, _("— use the uploaded file —"))] + [
+            (s.id, _("%(title)s (%(id)s, version %(version)s)", title=s.title, id=s.id, version=s.version))
             for s in sets
         ]
         return self
