@@ -2,6 +2,10 @@
 
 The template never sees markup from the record: every value is text that Jinja escapes, so a record that
 contains `<img src=file:///...>` shows those characters and WeasyPrint never sees an element to fetch.
+
+The labels are printed in the record's `language` (the institution's setting when the record was made; English for a
+record without one), from the portal's catalogues through Babel: no Flask here, this runs outside any request. The
+record's data (titles, names, rationales, criteria-set content) is printed as it is in the record, never translated.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ import json
 from functools import cache
 from typing import Any
 
+from babel import Locale
+from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from portal.audit.canonical import canonical_json
@@ -17,6 +23,8 @@ from portal.config import ROOT
 from portal.records.shape import SCHEMA_PATH
 
 TEMPLATE_DIR = ROOT / "templates" / "records"
+TRANSLATIONS_DIR = ROOT / "portal" / "translations"
+DEFAULT_LANGUAGE = "en"  # the language the template is written in
 
 
 @cache
@@ -26,19 +34,51 @@ def _printed_fields() -> frozenset[str]:
 
 
 @cache
-def _environment() -> Environment:
+def _languages() -> frozenset[str]:
+    """The languages a record may name (the schema's enum of `language`, the portal's languages)."""
+    return frozenset(json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))["properties"]["language"]["enum"])
+
+
+def record_language(record: dict[str, Any]) -> str:
+    """The record's language when it names one the portal has, else English (records made before it had one)."""
+    language = record.get("language")
+    return language if language in _languages() else DEFAULT_LANGUAGE
+
+
+@cache
+def _translations(language: str) -> NullTranslations:
+    if language == DEFAULT_LANGUAGE:
+        return NullTranslations()
+    # Babel spells zh_CN as zh_Hans_CN, the catalogue's folder; no catalogue found gives NullTranslations (English).
+    return Translations.load(str(TRANSLATIONS_DIR), [Locale.parse(language)])
+
+
+@cache
+def _environment(language: str = DEFAULT_LANGUAGE) -> Environment:
     # Outside Flask, Jinja does not escape by default (security-test-plan.md §2.2): say so explicitly.
-    return Environment(
+    environment = Environment(
         loader=FileSystemLoader(str(TEMPLATE_DIR)),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # newstyle: _('... %(x)s', x=value) escapes the values it formats, as Flask-Babel's templates do.
+    environment.install_gettext_translations(_translations(language), newstyle=True)
+    return environment
+
+
+def _html_lang(language: str) -> str:
+    """The BCP 47 tag for <html lang>: zh_CN is zh-Hans (fonts pick the simplified forms from it)."""
+    locale = Locale.parse(language)
+    return "-".join(part for part in (locale.language, locale.script) if part)
 
 
 def record_html(envelope: dict[str, Any]) -> str:
-    return _environment().get_template("record.html").render(**record_view(envelope))
+    language = record_language(envelope["record"])
+    page = _environment(language).get_template("record.html")
+    return page.render(**record_view(envelope), html_lang=_html_lang(language))
 
 
 def record_view(envelope: dict[str, Any]) -> dict[str, Any]:
@@ -66,9 +106,10 @@ def record_view(envelope: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _provisional_title(outcome: dict[str, Any] | None, outcome_id: str | None, title: str | None) -> str:
+def _provisional_title(outcome: dict[str, Any] | None, outcome_id: str | None, title: str | None) -> str | None:
+    """The provisional outcome as printed, or None when none is recorded (the template says so in its language)."""
     if outcome and (outcome_id is None or outcome["id"] == outcome_id):
         return f"{outcome['title']} ({outcome['id']})"
     if title and outcome_id:
         return f"{title} ({outcome_id})"
-    return outcome_id or "none recorded"
+    return outcome_id or None
