@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.i18n import Translations, translations
 from wtforms import DateField, Form, SelectChoice, SelectField
 from wtforms.validators import Optional, ValidationError
 
@@ -29,6 +30,11 @@ def _optional_int(value: Any) -> int | None:
 
 
 class ReportFilterForm(Form):
+    class Meta:
+        def get_translations(self, form: Form) -> Translations:
+            """WTForms' own messages ("Not a valid choice.") in the reader's language, as a FlaskForm has them."""
+            return translations
+
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("To"), validators=[Optional()])
     institution = SelectField(_l("Institution"), coerce=_optional_int, validate_choice=True)

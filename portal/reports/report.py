@@ -21,6 +21,9 @@ Row = tuple[str, ...]
 # Who owes a condition, as the conditions table names them.
 OWNER_LABELS = {"investigator": N_("Investigator"), "coordinator": N_("Coordinator")}
 DUAL_USE_LABELS = {True: N_("yes"), False: N_("no")}
+# A screening's severity as the screenings table shows it (the criteria model's lower-case names).
+SEVERITY_LABELS = {"none": N_("none"), "info": N_("info"), "low": N_("low"), "medium": N_("medium"), "high": N_("high"),
+                   "prohibited": N_("prohibited")}
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,9 @@ def _screenings(scope: ReportScope, wanted: ReportFilters, count: Counter) -> Ta
     rows = queries.screening_outcomes(scope, wanted)
     return Table("screenings", N_("Screening outcomes per criteria set (every screened version)"),
                  (N_("Criteria set"), N_("Provisional outcome"), N_("Severity"), N_("Screenings")),
-                 [(set_id, outcome, severity, count(n)) for set_id, outcome, severity, n in rows])
+                 [(set_id, outcome, SEVERITY_LABELS.get(severity, severity), count(n))
+                  for set_id, outcome, severity, n in rows],
+                 labels=(2,))
 
 
 def _by_outcome(scope: ReportScope, wanted: ReportFilters, count: Counter) -> Table:
