@@ -78,7 +78,10 @@ class Refusal:
             message, params = message.message, message.params
         self.message = str(message)
         self.params = params
-        super().__init__(self.english())
+        if isinstance(self, BaseException):
+            super().__init__(self.english())  # args[0]: the English text, as before
+        else:
+            super().__init__()
 
     def english(self) -> str:
         if not self.params:
