@@ -3,6 +3,7 @@ outside what the user may see, so a form never has to know the choices it accept
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -15,75 +16,93 @@ def _strip(value: str | None) -> str | None:
 
 
 def _id(label: str, missing: str) -> IntegerField:
-    """A row id from a form: a whole number in the database's range, or a message instead of a query."""
-    return IntegerField(label, validators=[InputRequired(missing), NumberRange(1, 2**31 - 1, "Choose from the list.")])
+    """A row id from a form: a whole number in the database's range, or a message instead of a query. The label
+    and message are lazy translations (_l) made by the caller."""
+    return IntegerField(
+        label, validators=[InputRequired(missing), NumberRange(1, 2**31 - 1, _l("Choose from the list."))]
+    )
 
 
-class ScheduleForm(FlaskForm):
+def _at_most(num: int):  # noqa: ANN202 - a lazy string
+    return _l("Use at most %(num)s characters.", num=num)
+
+
+class _PlainErrorsForm(FlaskForm):
+    """The validator messages are lazy (translated when read); the views join them into one flash, so after
+    validating, each error is the text in the reader's language."""
+
+    def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
+        valid = super().validate(extra_validators)
+        for field in self:
+            field.errors = [str(error) for error in field.errors]
+        return valid
+
+
+class ScheduleForm(_PlainErrorsForm):
     title = StringField(
-        "Title",
+        _l("Title"),
         filters=[_strip],
-        validators=[DataRequired("Give the meeting a title."), Length(max=200, message="Use at most 200 characters.")],
+        validators=[DataRequired(_l("Give the meeting a title.")), Length(max=200, message=_at_most(200))],
     )
     starts_at = DateTimeLocalField(
-        "Starts at (UTC)",
+        _l("Starts at (UTC)"),
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-        validators=[InputRequired("Give the day and time the meeting starts.")],
+        validators=[InputRequired(_l("Give the day and time the meeting starts."))],
     )
     location = StringField(
-        "Location",
-        description="A room, or how to join remotely.",
+        _l("Location"),
+        description=_l("A room, or how to join remotely."),
         filters=[_strip],
-        validators=[Optional(), Length(max=200, message="Use at most 200 characters.")],
+        validators=[Optional(), Length(max=200, message=_at_most(200))],
     )
 
 
-class ProposalItemForm(FlaskForm):
-    proposal_id = _id("Proposal", "Choose a proposal.")
+class ProposalItemForm(_PlainErrorsForm):
+    proposal_id = _id(_l("Proposal"), _l("Choose a proposal."))
 
 
-class MinutesItemForm(FlaskForm):
-    meeting_id = _id("Minutes of", "Choose the meeting whose minutes to approve.")
+class MinutesItemForm(_PlainErrorsForm):
+    meeting_id = _id(_l("Minutes of"), _l("Choose the meeting whose minutes to approve."))
 
 
-class AttendanceForm(FlaskForm):
-    user_id = _id("Member", "Choose a member.")
+class AttendanceForm(_PlainErrorsForm):
+    user_id = _id(_l("Member"), _l("Choose a member."))
     present = SelectField(
-        "Attendance",
-        choices=[SelectChoice("yes", "Present"), SelectChoice("no", "Absent")],
-        validators=[InputRequired("Say whether the member is present or absent.")],
+        _l("Attendance"),
+        choices=[SelectChoice("yes", _l("Present")), SelectChoice("no", _l("Absent"))],
+        validators=[InputRequired(_l("Say whether the member is present or absent."))],
     )
 
 
-class RecusalForm(FlaskForm):
-    user_id = _id("Member", "Choose a member.")
+class RecusalForm(_PlainErrorsForm):
+    user_id = _id(_l("Member"), _l("Choose a member."))
     reason = StringField(
-        "Reason",
-        description="Kept for the record; the minutes name recused members, never the reason.",
+        _l("Reason"),
+        description=_l("Kept for the record; the minutes name recused members, never the reason."),
         filters=[_strip],
         validators=[
-            DataRequired("Say briefly why the member is recused."),
-            Length(max=2000, message="Use at most 2000 characters."),
+            DataRequired(_l("Say briefly why the member is recused.")),
+            Length(max=2000, message=_at_most(2000)),
         ],
     )
 
 
-class VoteForm(FlaskForm):
-    user_id = _id("Member", "Choose a member.")
+class VoteForm(_PlainErrorsForm):
+    user_id = _id(_l("Member"), _l("Choose a member."))
     choice = SelectField(
-        "Vote",
-        choices=[SelectChoice(c.value, c.label) for c in Choice],
-        validators=[InputRequired("Choose for, against, abstain or recused.")],
+        _l("Vote"),
+        choices=[SelectChoice(c.value, _l(c.label)) for c in Choice],
+        validators=[InputRequired(_l("Choose for, against, abstain or recused."))],
     )
 
 
-class NotesForm(FlaskForm):
-    notes = TextAreaField("Discussion notes", validators=[Optional(), Length(max=20000)])
+class NotesForm(_PlainErrorsForm):
+    notes = TextAreaField(_l("Discussion notes"), validators=[Optional(), Length(max=20000)])
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(_PlainErrorsForm):
     """The general section and the lock; item sections are read from `section-<item id>` by the view, for the
     items the user may edit."""
 
-    lock_version = HiddenField(validators=[InputRequired("Reload the page and edit again.")])
-    general = TextAreaField("Heading and attendance", validators=[Optional(), Length(max=50000)])
+    lock_version = HiddenField(validators=[InputRequired(_l("Reload the page and edit again."))])
+    general = TextAreaField(_l("Heading and attendance"), validators=[Optional(), Length(max=50000)])

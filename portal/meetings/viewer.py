@@ -58,6 +58,10 @@ class ItemView:
     approvable: bool = False  # a minutes item the viewer may approve now
     minutes_of_id: int | None = None
     minutes_state: MinutesState | None = None  # of the earlier meeting, for a minutes item
+    # The facts of the heading, for pages that word it in the reader's language: the proposal's title and version
+    # count, or the earlier meeting's title and day (YYYY-MM-DD).
+    subject: str = ""
+    subject_detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,8 @@ def _minutes_item(item: AgendaItem, meeting: Meeting, viewer: User) -> ItemView:
     approvable = manage and earlier.minutes_enum is MinutesState.DRAFT and meeting.state_enum is MeetingState.IN_SESSION
     heading = f"Item {item.position}: Minutes of {earlier.title} ({earlier.starts_at.strftime('%Y-%m-%d')})"
     return ItemView(item.id, item.position, False, heading, False, manage=manage, approvable=approvable,
-                    minutes_of_id=earlier.id, minutes_state=earlier.minutes_enum, notes=item.notes)
+                    minutes_of_id=earlier.id, minutes_state=earlier.minutes_enum, notes=item.notes,
+                    subject=earlier.title, subject_detail=earlier.starts_at.strftime("%Y-%m-%d"))
 
 
 def _proposal_item(item: AgendaItem, meeting: Meeting, viewer: User, seats: tuple[Seat, ...]) -> ItemView:
@@ -113,6 +118,7 @@ def _proposal_item(item: AgendaItem, meeting: Meeting, viewer: User, seats: tupl
         votable=item.proposal.state_enum is ProposalState.AWAITING_DECISION,
         i_may_vote=bool(mine and mine.votes and mine.present and viewer.id not in state.recused),
         i_am_recused=viewer.id in state.recused,
+        subject=item.proposal.title, subject_detail=str(item.proposal.version_count),
     )
 
 
