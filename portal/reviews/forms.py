@@ -2,6 +2,7 @@
 screenings, so they are read from the posted data by `review_values`, not declared here."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField, HiddenField, IntegerField, TextAreaField
@@ -13,30 +14,41 @@ from portal.reviews.rules import ADVICE, Advice, Assessment, CriterionItem, Revi
 TEXT_LIMIT = 5000
 
 
-class AssignForm(FlaskForm):
-    committee_id = IntegerField("Committee", validators=[InputRequired(message="Choose a committee.")])
-    reviewer_id = IntegerField("Member", validators=[InputRequired(message="Choose a member to assign.")])
-    due_on = DateField("Due on (optional; the committee's default otherwise)", validators=[Optional()])
+class _PlainErrorsForm(FlaskForm):
+    """The validator messages are lazy (translated when read); the views join them into one flash, so after
+    validating, each error is the text in the reader's language."""
+
+    def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
+        valid = super().validate(extra_validators)
+        for field in self:
+            field.errors = [str(error) for error in field.errors]
+        return valid
 
 
-class WithdrawAssignmentForm(FlaskForm):
-    reason = TextAreaField("Reason", validators=[Optional(), Length(max=2000)])
+class AssignForm(_PlainErrorsForm):
+    committee_id = IntegerField(_l("Committee"), validators=[InputRequired(message=_l("Choose a committee."))])
+    reviewer_id = IntegerField(_l("Member"), validators=[InputRequired(message=_l("Choose a member to assign."))])
+    due_on = DateField(_l("Due on (optional; the committee's default otherwise)"), validators=[Optional()])
 
 
-class ReviewForm(FlaskForm):
+class WithdrawAssignmentForm(_PlainErrorsForm):
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+
+
+class ReviewForm(_PlainErrorsForm):
     """The fixed part of the review form: CSRF, the copy it was opened from, and the comments. The recommendation
     is read with the generated fields; an unknown value is dropped by the operation, the other input kept."""
 
     lock_version = HiddenField()
     committee_comment = TextAreaField(
-        "Comments for the committee only",
-        description="Never shown to the investigators.",
+        _l("Comments for the committee only"),
+        description=_l("Never shown to the investigators."),
         validators=[Length(max=20000)],
     )
     investigator_comment = TextAreaField(
-        "Comments addressed to the investigator",
-        description="Not shown to the investigators as you write them: the chair or coordinator may include them "
-        "in a revision request, which they preview and confirm before anything is sent.",
+        _l("Comments addressed to the investigator"),
+        description=_l("Not shown to the investigators as you write them: the chair or coordinator may include them "
+                       "in a revision request, which they preview and confirm before anything is sent."),
         validators=[Length(max=20000)],
     )
 

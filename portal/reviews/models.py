@@ -11,6 +11,7 @@ from portal.auth.models import User
 from portal.clock import utcnow
 from portal.committees.models import Committee
 from portal.extensions import db
+from portal.i18n.marks import N_
 from portal.proposals.models import Proposal, ProposalVersion
 from portal.reviews.rules import Advice, Assessment
 
@@ -67,12 +68,13 @@ class Recommendation(StrEnum):
         return RECOMMENDATION_LABELS[self]
 
 
+# English, marked with N_ and translated where shown.
 RECOMMENDATION_LABELS = {
-    Recommendation.APPROVE: "Approve",
-    Recommendation.APPROVE_WITH_CONDITIONS: "Approve with conditions (a risk mitigation plan)",
-    Recommendation.REVISIONS_REQUIRED: "Revisions required before a decision",
-    Recommendation.NOT_APPROVE: "Do not approve",
-    Recommendation.REFER_TO_FUNDING_AGENCY: "Refer to the funding agency",
+    Recommendation.APPROVE: N_("Approve"),
+    Recommendation.APPROVE_WITH_CONDITIONS: N_("Approve with conditions (a risk mitigation plan)"),
+    Recommendation.REVISIONS_REQUIRED: N_("Revisions required before a decision"),
+    Recommendation.NOT_APPROVE: N_("Do not approve"),
+    Recommendation.REFER_TO_FUNDING_AGENCY: N_("Refer to the funding agency"),
 }
 _RECOMMENDATIONS = ", ".join(f"'{r.value}'" for r in Recommendation)
 

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from portal.i18n.marks import N_
+
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -64,7 +66,8 @@ def suggest(
 
 # The review form, generated from a version's stored screenings, and what a submitted review must hold.
 
-ADVICE = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
+# Labels in English, marked with N_ and translated where shown.
+ADVICE = {"yes": N_("Yes"), "no": N_("No"), "unsure": N_("Not sure")}
 
 
 @dataclass(frozen=True)
