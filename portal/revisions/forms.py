@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, IntegerField
@@ -13,8 +14,8 @@ BLANK_ITEMS = 3  # empty boxes offered for new items
 
 
 class RevisionRequestForm(FlaskForm):
-    committee_id = IntegerField("Committee", validators=[Optional()])
-    confirm = BooleanField("I have read these items and confirm that the investigators may read them.")
+    committee_id = IntegerField(_l("Committee"), validators=[Optional()])
+    confirm = BooleanField(_l("I have read these items and confirm that the investigators may read them."))
 
 
 class AnswersForm(FlaskForm):
