@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.i18n import Translations, translations
 from wtforms import DateField, Form, SelectChoice, SelectField
@@ -54,7 +55,8 @@ class ReportFilterForm(Form):
 
     def validate_until(self, field: DateField) -> None:
         if self.since.data and field.data and field.data < self.since.data:
-            raise ValidationError(_l("The end of the period is before its start."))
+            # Translated now, as plain text: the API puts the message in its JSON (and answers in English).
+            raise ValidationError(_("The end of the period is before its start."))
 
     def problems(self) -> list[str]:
         return [f"{self[name].label.text}: {message}" for name, messages in self.errors.items() for message in messages]

@@ -40,7 +40,7 @@ class WhatIfForm(FlaskForm):
         valid = super().validate(extra_validators)
         uploaded = bool(self.document.data and getattr(self.document.data, "filename", ""))
         if valid and uploaded == (self.set_id.data != NO_SHIPPED_SET):
-            self.set_id.errors.append(_l("Choose a shipped set or upload an edited copy: one of the two.")
-                                      if uploaded else _l("Choose a shipped set, or upload an edited copy."))
+            self.set_id.errors.append(_("Choose a shipped set or upload an edited copy: one of the two.")
+                                      if uploaded else _("Choose a shipped set, or upload an edited copy."))
             return False
         return valid
