@@ -28,10 +28,11 @@ from portal.committees.models import Committee, CommitteeMember
 from portal.committees.permissions import can_manage_committee, can_manage_committees
 from portal.committees.quorum import QuorumRule, QuorumState, Seat, members_needed, quorum
 from portal.extensions import db
+from portal.i18n.marks import N_
 
 bp = Blueprint("committees", __name__, url_prefix="/committees")
 
-NAME_TAKEN = "Your institution already has a committee with this name. Choose another name."
+NAME_TAKEN = N_("Your institution already has a committee with this name. Choose another name.")
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def _name_taken(institution_id: int, name: str, except_id: int | None = None) ->
 def _save(form: CommitteeForm, write: Callable[[], Any], institution_id: int, except_id: int | None = None) -> bool:
     """Run one write and commit it; a taken name or a refusal becomes a field error instead."""
     if _name_taken(institution_id, form.name.data, except_id):
-        form.name.errors.append(NAME_TAKEN)
+        form.name.errors.append(_(NAME_TAKEN))
         return False
     try:
         write()
@@ -101,7 +102,7 @@ def _save(form: CommitteeForm, write: Callable[[], Any], institution_id: int, ex
         db.session.rollback()
         if not _name_taken(institution_id, form.name.data, except_id):
             raise
-        form.name.errors.append(NAME_TAKEN)  # created by someone else a moment ago
+        form.name.errors.append(_(NAME_TAKEN))  # created by someone else a moment ago
         return False
     return True
 

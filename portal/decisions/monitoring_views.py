@@ -57,7 +57,7 @@ def _condition(condition_id: int) -> tuple[Condition, Decision]:
 
 
 def _form_errors(form) -> str:  # noqa: ANN001
-    return " ".join(e for field in form for e in field.errors) or "Check the form and try again."
+    return " ".join(e for field in form for e in field.errors) or _("Check the form and try again.")
 
 
 @bp.route("/conditions/<int:condition_id>/evidence", methods=["POST"])
