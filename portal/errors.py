@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from portal.i18n.marks import N_, Refusal
+from portal.i18n.marks import N_, Refusal, use_gettext
 
 log = logging.getLogger("portal")
 security_log = logging.getLogger("portal.security")
@@ -61,6 +61,10 @@ _API_DETAILS = {
 
 
 def register_error_pages(app: Flask) -> None:
+    from flask_babel import gettext
+
+    use_gettext(gettext)  # refusals' translated(): the reader's language (portal/i18n/marks.py stays pure)
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # noqa: ANN202
         code = error.code or 500

@@ -5,7 +5,22 @@ titles (English) and the error pages' headings (the reader's language). Pure: no
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+
+
+def _english(message: str, **params: object) -> str:
+    return message % params if params else message
+
+
+# How a message is put in the reader's language. English until the app says otherwise (portal.errors installs
+# Flask-Babel's gettext when it registers the error pages), so this module imports no framework.
+_gettext: Callable[..., str] = _english
+
+
+def use_gettext(gettext: Callable[..., str]) -> None:
+    """Translate messages with `gettext(message, **params)` from now on (Flask-Babel's, once the app is made)."""
+    global _gettext  # noqa: PLW0603 - one setting for the process, made once at start-up
+    _gettext = gettext
 
 
 def N_(message: str) -> str:  # noqa: N802 - the name pybabel extract looks for by default
@@ -59,9 +74,7 @@ class Message(str):
         return text
 
     def translated(self) -> str:
-        from flask_babel import gettext
-
-        return gettext(self.message, **translated_params(self.params))
+        return _gettext(self.message, **translated_params(self.params))
 
 
 class Refusal:
@@ -71,7 +84,7 @@ class Refusal:
     and the logs show it; `translated()` is the same message in the reader's language, for pages and flashes.
     A param may be a `Label`, `Labels`, `Message` or another Refusal: each is translated too. The message may be a
     `Message` (its msgid and params are taken over). Mixed into exceptions: `class X(Refusal, ValueError)`.
-    Pure: Flask-Babel is imported only when a message is translated."""
+    Pure: the app installs the translation function (`use_gettext`), this module imports no framework."""
 
     def __init__(self, message: str = "", /, **params: object) -> None:
         if isinstance(message, Message) and not params:
@@ -92,14 +105,11 @@ class Refusal:
         return self.english()
 
     def translated(self) -> str:
-        from flask_babel import gettext
-
-        return gettext(self.message, **translated_params(self.params))
+        return _gettext(self.message, **translated_params(self.params))
 
 
 def translated_params(params: dict[str, object]) -> dict[str, object]:
     """The params of a message in the reader's language: labels looked up, nested messages translated."""
-    from flask_babel import gettext
 
     def one(value: object) -> object:
         if isinstance(value, (Refusal, Message)):
@@ -107,7 +117,7 @@ def translated_params(params: dict[str, object]) -> dict[str, object]:
         if isinstance(value, Labels):
             return value.sep.join(str(one(label)) for label in value.labels)
         if isinstance(value, Label):
-            text = gettext(value.msgid)
+            text = _gettext(value.msgid)
             return text.lower() if value.lower_case else text
         return value
 
