@@ -12,6 +12,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
+from portal.i18n.marks import N_
+
 
 class Scope(StrEnum):
     PROPOSALS_READ = "proposals:read"
@@ -22,11 +24,11 @@ class Scope(StrEnum):
 
 
 SCOPE_LABELS: dict[Scope, str] = {
-    Scope.PROPOSALS_READ: "Read the proposals you can see, their versions, diffs and screenings.",
-    Scope.PROPOSALS_WRITE: "Create and edit your draft proposals, as you can on the proposal pages.",
-    Scope.DECISIONS_READ: "Read the decisions you can see, with their conditions and signatures.",
-    Scope.REPORTS_READ: "Read the governance reports you can open in the portal.",
-    Scope.AUDIT_READ: "Read the audit log events you can see on the audit page.",
+    Scope.PROPOSALS_READ: N_("Read the proposals you can see, their versions, diffs and screenings."),
+    Scope.PROPOSALS_WRITE: N_("Create and edit your draft proposals, as you can on the proposal pages."),
+    Scope.DECISIONS_READ: N_("Read the decisions you can see, with their conditions and signatures."),
+    Scope.REPORTS_READ: N_("Read the governance reports you can open in the portal."),
+    Scope.AUDIT_READ: N_("Read the audit log events you can see on the audit page."),
 }
 
 TOKEN_PREFIX = "dur_"  # noqa: S105 - the public start of every token, not a secret
