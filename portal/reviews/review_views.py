@@ -129,7 +129,8 @@ def review_form(assignment_id: int):  # noqa: ANN201
 
 def _reviews_page(proposal: Proposal, status: int = 200):  # noqa: ANN202
     routed = routed_committees(proposal.id)
-    if not can_read_reviews(current_user, proposal, routed):
+    # A proposal withdrawn before it was ever submitted has no version, so nothing to review: 404, not a 500.
+    if not proposal.versions or not can_read_reviews(current_user, proposal, routed):
         abort(404)
     assignments = assignments_with_reviews(proposal.id)
     reviews = [a.review for a in assignments if a.review is not None]

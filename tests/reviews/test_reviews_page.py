@@ -124,3 +124,15 @@ def test_the_chair_completes_the_review_and_a_conflicted_chair_cannot(app, world
     assert post(client_for(app, w.coordinator), url).status_code == 302
     db.session.expire_all()
     assert w.proposal.state == "awaiting_decision"
+
+
+def test_a_proposal_withdrawn_before_any_version_has_no_reviews_page(app, world, factory):
+    """Found by the whole-app crawl (tests/i18n/test_whole_app_in_chinese.py): it was a 500 for the coordinator."""
+    from portal.proposals.operations import withdraw_proposal
+
+    draft = factory.proposal(world.proposal.pi, title="Withdrawn before it was submitted")
+    withdraw_proposal(draft, reason="The funding fell through.", actor=world.proposal.pi)
+    db.session.commit()
+    assert draft.state == "withdrawn" and not draft.versions
+    response = client_for(app, world.coordinator).get(f"/proposals/{draft.id}/reviews")
+    assert response.status_code == 404
