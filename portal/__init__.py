@@ -88,7 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.records.views import bp as records_bp
     from portal.reports.views import bp as reports_bp
     from portal.reports.whatif_views import bp as whatif_bp
-    from portal.reviews import review_views  # noqa: F401 - routes on reviews.bp
+    from portal.reviews import conflict_views, review_views  # noqa: F401 - routes on reviews.bp
     from portal.reviews.views import bp as reviews_bp
     from portal.revisions.views import bp as revisions_bp
     from portal.routing.views import bp as routing_bp

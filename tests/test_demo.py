@@ -65,6 +65,7 @@ def test_seed_creates_two_committees_with_a_community_member(app):
         ("chair@northbridge.example", "chair", False),
         ("reviewer@northbridge.example", "member", False),
         ("community@northbridge.example", "member", True),
+        ("reviewer2@northbridge.example", "member", False),
     }
     assert (ibc.kind, ibc.quorum_count) == ("ibc", 3)
     assert {m.user.email for m in ibc.members} == {"reviewer@northbridge.example", "chair@northbridge.example"}
@@ -85,6 +86,22 @@ def test_seed_shows_a_revision_round_a_proposal_awaiting_decision_and_one_in_rev
     states = dict(db.session.execute(select(Review.state, func.count()).group_by(Review.state)).all())
     assert states == {"submitted": 6, "draft": 1}  # two of them on the decided proposal
     assert by_title["Literature triage with machine learning for biosafety review offices"].state == "screened"
+
+
+def test_seed_shows_a_reviewer_who_stepped_back_for_a_conflict(app):
+    from portal.conflicts.models import ConflictDeclaration
+
+    _seed(app)
+    [declaration] = db.session.scalars(select(ConflictDeclaration)).all()
+    declared_by = db.session.get(User, declaration.user_id)
+    assert (declared_by.email, declaration.source) == ("reviewer2@northbridge.example", "self")
+    client = app.test_client()
+    sign_in(client, "coordinator@northbridge.example", DEMO_PASSWORD)
+    page = client.get(f"/proposals/{declaration.proposal_id}/assignments").get_data(as_text=True)
+    assert "Dr Tomasz Nowak" in page and "declared: Co-authored a recent policy paper" in page
+    stepped_back = app.test_client()
+    sign_in(stepped_back, "reviewer2@northbridge.example", DEMO_PASSWORD)
+    assert stepped_back.get(f"/proposals/{declaration.proposal_id}").status_code == 404
 
 
 def test_seed_shows_a_held_meeting_with_votes_and_minutes_and_the_next_one(app):

@@ -54,6 +54,8 @@ DEMO_USERS = (
     # Reads reports across Northbridge and a partner institution: aggregates only, never a proposal.
     DemoUser("consortium@northbridge.example", "Tomas Lindqvist (consortium liaison)", (Role.GOVERNANCE,),
              "Research Office"),
+    # A fourth member of the review entity; in the demo they stepped back from one review for a conflict.
+    DemoUser("reviewer2@northbridge.example", "Dr Tomasz Nowak", (Role.REVIEWER,), "Immunology"),
 )
 DEPARTMENTS = ("Microbiology", "Immunology", "Computational Biology", "Public Health", "Research Office")
 

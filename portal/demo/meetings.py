@@ -17,6 +17,9 @@ NOTES = (
 )
 
 
+SENT_APOLOGIES = "reviewer2@northbridge.example"  # the minutes list one member absent
+
+
 def seed_meetings(proposal: Proposal, *, chair: User, coordinator: User) -> None:
     committee = next(r.committee for r in routes_of(proposal.id) if r.committee.kind == "ire")
     day = utcnow().replace(hour=14, minute=0, second=0, microsecond=0)
@@ -25,10 +28,11 @@ def seed_meetings(proposal: Proposal, *, chair: User, coordinator: User) -> None
         location="Research Office, meeting room 2 (fictional)", actor=coordinator,
     )
     item = meetings.add_proposal_item(held, proposal, actor=coordinator)
+    present = [m for m in committee.members if m.user.email != SENT_APOLOGIES]
     for member in committee.members:
-        meetings.record_attendance(held, member.user, present=True, actor=coordinator)
+        meetings.record_attendance(held, member.user, present=member in present, actor=coordinator)
     meetings.start_meeting(held, actor=chair)
-    for member in committee.members:
+    for member in present:
         meetings.cast_vote(item, member.user, "for", actor=chair)
     meetings.record_notes(item, notes=NOTES, actor=chair)
     meetings.end_meeting(held, actor=chair)

@@ -8,7 +8,7 @@ from portal.auth.models import User
 from portal.proposals import operations as proposals
 from portal.proposals.models import Proposal
 from portal.reviews.models import ACTIVE, Assignment
-from portal.reviews.operations import assign_reviewer, complete_review, save_review
+from portal.reviews.operations import assign_reviewer, complete_review, declare_own_conflict, save_review
 from portal.reviews.rules import Advice, Assessment, ReviewValues, criterion_items
 from portal.revisions.operations import ItemDraft, answer_items, resubmit, send_revision_request
 from portal.routing.operations import triage_proposal
@@ -83,9 +83,10 @@ def seed_revision_round(proposal: Proposal, *, chair: User, coordinator: User) -
     complete_review(proposal, actor=coordinator)
 
 
-def seed_open_review(title: str, *, coordinator: User, reviewers: list[User]) -> Proposal:
+def seed_open_review(title: str, *, coordinator: User, reviewers: list[User], stepped_back: User) -> Proposal:
     """A proposal the screening sent nowhere, which the coordinator sent to the review entity anyway (with the
-    reason); one reviewer has a draft, the other has not started: what a reviewer's dashboard looks like."""
+    reason); one reviewer has a draft, the other has not started: what a reviewer's dashboard looks like. A third
+    reviewer declared a conflict of interest and stepped back: the coordinator's assignments page shows it."""
     from portal.extensions import db
 
     proposal = db.session.scalar(select(Proposal).where(Proposal.title == title))
@@ -93,8 +94,12 @@ def seed_open_review(title: str, *, coordinator: User, reviewers: list[User]) ->
     triage_proposal(proposal, [ire], proposed=[], actor=coordinator,
                     reason="Compares national oversight policies; the committee asked to see such studies.")
     db.session.flush()
-    for reviewer in reviewers:
+    for reviewer in [*reviewers, stepped_back]:
         assign_reviewer(proposal, ire, reviewer, due_on=None, actor=coordinator)
+    db.session.flush()
+    mine = next(a for a in _current(proposal) if a.reviewer_id == stepped_back.id)
+    declare_own_conflict(mine, reason="Co-authored a recent policy paper with the principal investigator "
+                         "(fictional).", actor=stepped_back)
     db.session.flush()
     first = _current(proposal)[0]
     _write(first, demo_review(first, rationale="A desk study of public documents.", recommendation="approve"),

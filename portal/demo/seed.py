@@ -132,7 +132,7 @@ def _seed_review(users: list[User]) -> None:
     triaged = db.session.scalar(select(Proposal).where(Proposal.title == TRIAGED_TITLE))
     seed_revision_round(triaged, chair=users[4], coordinator=users[5])
     seed_meetings(triaged, chair=users[4], coordinator=users[5])
-    seed_open_review(IN_REVIEW_TITLE, coordinator=users[5], reviewers=[users[3], users[8]])
+    seed_open_review(IN_REVIEW_TITLE, coordinator=users[5], reviewers=[users[3], users[8]], stepped_back=users[10])
 
 
 def _seed_triage(institution: Institution, *, coordinator: User) -> None:
@@ -165,6 +165,7 @@ def _seed_committees(institution: Institution, by_email: dict[str, User]) -> Non
     chair = by_email["chair@northbridge.example"]
     reviewer = by_email["reviewer@northbridge.example"]
     community = by_email["community@northbridge.example"]
+    second_reviewer = by_email["reviewer2@northbridge.example"]
     ire = committees.create_committee(
         institution_id=institution.id,
         settings={
@@ -180,6 +181,7 @@ def _seed_committees(institution: Institution, by_email: dict[str, User]) -> Non
     committees.add_member(ire, chair, role=MemberRole.CHAIR, expertise="public health, research ethics", actor=None)
     committees.add_member(ire, reviewer, role=MemberRole.MEMBER, expertise="immunology, biosafety", actor=None)
     committees.add_member(ire, community, role=MemberRole.MEMBER, non_scientist=True, actor=None)
+    committees.add_member(ire, second_reviewer, role=MemberRole.MEMBER, expertise="microbiology", actor=None)
     ibc = committees.create_committee(
         institution_id=institution.id,
         settings={

@@ -16,6 +16,8 @@ from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 
+from portal.i18n.marks import Message
+
 DEFAULT_LOCALE = "en"
 # Each language named in itself, so a person who cannot read the current one still finds theirs.
 LANGUAGES: dict[str, str] = {"en": "English", "zh_CN": "简体中文"}
@@ -77,6 +79,8 @@ def html_lang() -> str:
 def translated(message: str) -> str:
     """Template filter: a message marked with N_ where it is defined (a role or state label), in the reader's
     language. Unlike _() in a template, the result is plain text, so autoescaping still applies."""
+    if isinstance(message, Message):  # built by a pure function with its params: translate the msgid, not the text
+        return message.translated()
     return gettext(message) if message else message
 
 

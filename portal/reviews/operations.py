@@ -12,6 +12,7 @@ from portal.audit.operations import record
 from portal.auth.models import User
 from portal.clock import utcnow
 from portal.committees.models import Committee
+from portal.conflicts.declarations import add_declaration
 from portal.conflicts.queries import reasons_for
 from portal.errors import PortalError
 from portal.extensions import db
@@ -103,8 +104,7 @@ def withdraw_assignment(assignment: Assignment, *, reason: str, actor: User) -> 
         raise AssignmentError(N_("Say why the assignment is withdrawn."))
     if assignment.state != ACTIVE:
         raise AssignmentError(N_("This assignment was already withdrawn."))
-    assignment.state = WITHDRAWN
-    assignment.withdrawn_reason = reason[:2000]
+    _withdraw(assignment, reason)
     record(
         "assignment.withdrawn",
         actor=actor,
@@ -129,6 +129,11 @@ class NotSubmitted(AssignmentError):
 def _not_submitted(ngettext: Callable[..., str], count: int, **params: object) -> str:
     return ngettext("%(num)d review of version %(number)s is not submitted yet: %(names)s.",
                     "%(num)d reviews of version %(number)s are not submitted yet: %(names)s.", count, **params)
+
+
+def _withdraw(assignment: Assignment, reason: str) -> None:
+    assignment.state = WITHDRAWN
+    assignment.withdrawn_reason = reason[:2000]
 
 
 class ReviewChanged(PortalError):
@@ -267,3 +272,24 @@ def complete_review(proposal: Proposal, *, actor: User) -> None:
     moved = change_state(proposal, Step.COMPLETE_REVIEW)
     record("proposal.complete_review", actor=actor, target=proposal,
            data={**moved, "version": latest.number, "reviews": len(current)})
+
+
+STEPPED_BACK = "The reviewer declared a conflict of interest."  # stored as the reason: data, in English
+
+
+def declare_own_conflict(assignment: Assignment, *, reason: str, actor: User) -> None:
+    """The assigned reviewer declares a conflict with the proposal and steps back from the review in one unit:
+    the declaration hides the proposal from them at once (a conflict beats every role), and the withdrawn
+    assignment tells the coordinator to find someone else. A draft review stays, unread by anyone."""
+    if assignment.reviewer_id != actor.id:
+        raise AssignmentError(N_("Only the assigned reviewer can declare their own conflict here."))
+    if assignment.state != ACTIVE:
+        raise AssignmentError(N_("This assignment was already withdrawn."))
+    if assignment.review is not None and assignment.review.submitted:
+        raise AssignmentError(N_("Your review was already submitted; ask the coordinator to record the conflict."))
+    declaration = add_declaration(assignment.proposal, actor, reason=reason, actor=actor)
+    _withdraw(assignment, STEPPED_BACK)
+    # One event for both facts; the reason stays out of the audit data, as for every declaration.
+    record("conflict.declared", actor=actor, target=assignment.proposal,
+           data={"user_id": actor.id, "source": declaration.source, "assignment_id": assignment.id,
+                 "assignment_withdrawn": True})

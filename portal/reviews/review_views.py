@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from portal.conflicts.forms import DeclareConflictForm
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.i18n.marks import N_
@@ -31,7 +32,7 @@ CHANGED = N_(
 )
 
 
-def _load_assignment(assignment_id: int) -> Assignment:
+def load_assignment(assignment_id: int) -> Assignment:
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None:
         abort(404)
@@ -48,6 +49,7 @@ def _form_page(
     problems: dict[str, str] | None = None,
     status: int = 200,
     prefilled_from: int | None = None,
+    conflict_form: DeclareConflictForm | None = None,
 ):  # noqa: ANN202
     proposal = assignment.proposal
     items = criterion_items(screenings_for_version(assignment.version_id))
@@ -77,13 +79,22 @@ def _form_page(
         answered_requests=answered,
         ADVICE=ADVICE,
         Recommendation=Recommendation,
+        conflict_form=conflict_form or DeclareConflictForm(formdata=None),
     ), status
+
+
+def current_review_page(assignment: Assignment, *, conflict_form: DeclareConflictForm, status: int):  # noqa: ANN201
+    """The review form as saved, for a refusal met elsewhere on the page (the conflict declaration)."""
+    review = assignment.review
+    form = ReviewForm(formdata=None, lock_version=review.lock_version if review else "")
+    items = criterion_items(screenings_for_version(assignment.version_id))
+    return _form_page(assignment, form, values_of(review, items), status=status, conflict_form=conflict_form)
 
 
 @bp.route("/assignments/<int:assignment_id>/review", methods=["GET", "POST"])
 @login_required
 def review_form(assignment_id: int):  # noqa: ANN201
-    assignment = _load_assignment(assignment_id)
+    assignment = load_assignment(assignment_id)
     items = criterion_items(screenings_for_version(assignment.version_id))
     if request.method == "GET":
         review = assignment.review

@@ -18,6 +18,7 @@ from portal.conflicts.queries import proposal_facts
 from portal.conflicts.rules import ProposalFacts, conflict_reasons
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.i18n.marks import N_, Message
 from portal.proposals.models import Proposal
 from portal.proposals.views import load_proposal
 from portal.reviews import operations as ops
@@ -53,11 +54,11 @@ def _panel(
             continue
         reasons = conflict_reasons(member.user_id, member.user.department_id, facts)
         if not member.user.is_active:
-            reasons.append("account is not active")
+            reasons.append(Message(N_("account is not active")))
         if not member.active_on(today):
-            reasons.append(f"access ended on {member.access_until.isoformat()}")
+            reasons.append(Message(N_("access ended on %(date)s"), date=member.access_until.isoformat()))
         if member.user_id in taken:
-            reasons.append("assignment to this version was withdrawn")
+            reasons.append(Message(N_("assignment to this version was withdrawn")))
         if reasons:
             excluded.append((member.user.name, reasons))
         candidates.append(Candidate(member.user_id, member.user.name, frozenset(member.expertise_tags), tuple(reasons)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -23,7 +24,7 @@ from tests.browser.accessibility import AxeWatch, Violation
 from tests.databases import IN_CI, TemplateDatabase
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -86,8 +87,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             terminalreporter.write_line(line)
 
 
-@pytest.fixture
-def live_server(template_db: TemplateDatabase, tmp_path: Path) -> Iterator[str]:
+@contextmanager
+def serving_the_demo(template_db: TemplateDatabase, tmp_path: Path) -> Iterator[str]:
     """A fresh copy of the migrated database, seeded with the demo, served over HTTP; yields the base URL."""
     url = template_db.copy_url(tmp_path)
     instance = tmp_path / "instance"
@@ -124,6 +125,12 @@ def live_server(template_db: TemplateDatabase, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
+def live_server(template_db: TemplateDatabase, tmp_path: Path) -> Iterator[str]:
+    with serving_the_demo(template_db, tmp_path) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
 def chromium() -> Path:
     """Debian's Chromium: a visible skip without it, a failure in CI."""
     if not CHROMIUM.exists():
@@ -144,17 +151,24 @@ def browser_page(
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(base_url=live_server)
-            context.set_default_timeout(TIMEOUT_MS)
-            page = context.new_page()
-            watch = AxeWatch(page)
-            watch.start(monkeypatch)
-            request.node.stash[AXE_WATCH] = watch
-            yield page
-            _save_artifacts_if_failed(request.node, page)
-            context.close()
+            yield from watched_page(browser, live_server, request, monkeypatch)
         finally:
             browser.close()
+
+
+def watched_page(
+    browser: Browser, base_url: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Page]:
+    """A page in a new context (no cookies) of the browser, axe watching; artifacts saved if the test fails."""
+    context = browser.new_context(base_url=base_url, accept_downloads=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    watch = AxeWatch(page)
+    watch.start(monkeypatch)
+    request.node.stash[AXE_WATCH] = watch
+    yield page
+    _save_artifacts_if_failed(request.node, page)
+    context.close()
 
 
 def _save_artifacts_if_failed(item: pytest.Item, page: Page) -> None:

@@ -71,6 +71,12 @@ def _complete_review(_client: FlaskClient) -> Request:
     return f"/proposals/{proposal(IN_REVIEW_TITLE).id}/reviews/complete", {}
 
 
+@case("reviews.declare_conflict", persona=COMMUNITY)
+def _declare_conflict(_client: FlaskClient) -> Request:
+    return f"/assignments/{_assignment_of(COMMUNITY).id}/conflict", {
+        "conflict-reason": "A close collaborator of the principal investigator (fictional)."}
+
+
 @case("reviews.assignments")
 def _assign(_client: FlaskClient) -> Request:
     return f"/proposals/{proposal(IN_REVIEW_TITLE).id}/assignments", {

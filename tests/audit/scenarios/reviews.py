@@ -52,6 +52,12 @@ def _withdraw(factory: Factory) -> Call:
     return call(assignment, reason="On leave.", actor=w.coordinator)
 
 
+@scenario(f"{REVIEWS}.declare_own_conflict", "conflict.declared")
+def _declare_own_conflict(factory: Factory) -> Call:
+    w, assignment = _assigned(factory)
+    return call(assignment, reason="A close collaborator of the PI.", actor=w.reviewer)
+
+
 @scenario(f"{REVIEWS}.save_review", "review.submitted")
 def _save(factory: Factory) -> Call:
     w, assignment = _assigned(factory)
