@@ -18,6 +18,6 @@ class RecordLanguageForm(FlaskForm):
         validate_choice=False,
         validators=[AnyOf(list(LANGUAGES), message=_l("Choose one of the languages in the list."))],
         description=_l("The headings and labels of decision records are printed in this language, whoever downloads "
-                       "them, from the next record made (a record downloaded again is made again). Titles, names and "
-                       "rationales are printed as they were written."),
+                       "them. A decision keeps the language it was made under, so earlier records do not change. "
+                       "Titles, names and rationales are printed as they were written."),
     )

@@ -57,6 +57,9 @@ class Decision(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finalized_at: Mapped[datetime | None]
+    # The institution's record language when the decision was made: its record prints the same labels however
+    # often it is rebuilt (records are made from the stored decision on every download), whatever the setting is now.
+    record_language: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
 
     proposal: Mapped[Proposal] = relationship()
     version: Mapped[ProposalVersion] = relationship()

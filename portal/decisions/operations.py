@@ -30,6 +30,7 @@ from portal.decisions.rules import (
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.i18n.marks import N_, Label, english_ngettext
+from portal.institutions.models import Institution
 from portal.proposals.lifecycle import change_state, joined
 from portal.proposals.models import Proposal
 from portal.proposals.states import ProposalState, Step
@@ -143,6 +144,7 @@ def make_decision(
         required_signatures=signatures_required(d for _, d in chosen(sets, draft)),
         supersedes_id=supersedes.id if supersedes else None,
         created_by_id=actor.id,
+        record_language=db.session.get(Institution, proposal.institution_id).record_language,
     )
     decision.conditions = [
         Condition(proposal_id=proposal.id, position=n, description=c.description.strip()[:5000], owner=c.owner,

@@ -132,5 +132,5 @@ def build_record(decision: Decision) -> dict[str, Any]:
         "retention": {"class": "dual-use decision record",
                       "destroy_not_before": (decided_on + timedelta(days=round(365.25 * RETENTION_YEARS))).isoformat()},
         "statement": STATEMENT,
-        "language": institution.record_language,  # of the labels only: the data above is printed as written
+        "language": decision.record_language,  # of the labels only: the data above is printed as written
     }

@@ -204,3 +204,15 @@ def test_an_admin_sets_only_their_own_institution(app, factory):
     db.session.expire_all()
     assert db.session.get(Institution, other.id).record_language == "en"
     assert db.session.get(Institution, admin.institution_id).record_language == "zh_CN"
+
+
+def test_changing_the_setting_later_leaves_earlier_records_as_they_were(app, final_decision):
+    """Records are rebuilt from the stored decision on every download: the decision keeps the language it was made
+    under, so an earlier record's bytes stay the same when an admin changes the setting."""
+    w, decision = final_decision("en")
+    before = client_for(app, w.chair).get(f"/decisions/{decision.id}/record.json").data
+    set_record_language(w.institution, "zh_CN", actor=None)
+    db.session.commit()
+    after = client_for(app, w.chair).get(f"/decisions/{decision.id}/record.json")
+    assert after.status_code == 200 and after.data == before
+    assert json.loads(after.data)["record"]["language"] == "en"
