@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from portal.i18n.forms import PlainErrorsForm
 
-class DeclareConflictForm(FlaskForm):
+
+class DeclareConflictForm(PlainErrorsForm):
     reason = TextAreaField(
         _l("Why you have a conflict of interest"),
         description=_l("Kept with the proposal's record for the coordinator and the committee's chair; never shown "

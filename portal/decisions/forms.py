@@ -14,6 +14,7 @@ from wtforms.widgets import ListWidget
 
 from portal.decisions.models import APPEAL_LEVELS, APPEAL_OUTCOMES
 from portal.decisions.rules import ConditionDraft, DecisionDraft, SetFacts
+from portal.i18n.forms import PlainErrorsForm
 
 CONDITION_ROWS = 6
 TEXT_LIMIT = 5000
@@ -23,39 +24,28 @@ class DecisionForm(FlaskForm):
     """CSRF for the generated decision form."""
 
 
-class _PlainErrorsForm(FlaskForm):
-    """The validator messages are lazy (translated when read); the views join them into one flash, so after
-    validating, each error is the text in the reader's language."""
-
-    def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
-        valid = super().validate(extra_validators)
-        for field in self:
-            field.errors = [str(error) for error in field.errors]
-        return valid
-
-
-class SignForm(_PlainErrorsForm):
+class SignForm(PlainErrorsForm):
     printed_name = StringField(_l("Your full name, as your signature"),
                                validators=[InputRequired(message=_l("Type your name.")), Length(max=200)])
     password = PasswordField(_l("Your password, to confirm it is you"),
                              validators=[InputRequired(message=_l("Enter your password."))])
 
 
-class EvidenceForm(_PlainErrorsForm):
+class EvidenceForm(PlainErrorsForm):
     evidence = TextAreaField(_l("What was done, and where the evidence is"),
                              validators=[InputRequired(message=_l("Describe the evidence.")), Length(max=TEXT_LIMIT)])
 
 
-class ReviewEvidenceForm(_PlainErrorsForm):
+class ReviewEvidenceForm(PlainErrorsForm):
     note = TextAreaField(_l("Why the evidence is not enough (when you return it)"),
                          validators=[Optional(), Length(max=TEXT_LIMIT)])
 
 
-class ClockForm(_PlainErrorsForm):
+class ClockForm(PlainErrorsForm):
     note = TextAreaField(_l("Note (optional): what was sent or done"), validators=[Optional(), Length(max=TEXT_LIMIT)])
 
 
-class AppealForm(_PlainErrorsForm):
+class AppealForm(PlainErrorsForm):
     level = RadioField(_l("Level"), choices=[SelectChoice(k, _l(v)) for k, v in APPEAL_LEVELS.items()],
                        widget=ListWidget(prefix_label=False),
                        validators=[InputRequired(message=_l("Choose the level of the appeal."))])
@@ -63,7 +53,7 @@ class AppealForm(_PlainErrorsForm):
                             validators=[InputRequired(message=_l("Give the grounds.")), Length(max=TEXT_LIMIT)])
 
 
-class AppealOutcomeForm(_PlainErrorsForm):
+class AppealOutcomeForm(PlainErrorsForm):
     outcome = RadioField(_l("Outcome"),
                          choices=[SelectChoice(k, _l(v)) for k, v in APPEAL_OUTCOMES.items() if k != "pending"],
                          widget=ListWidget(prefix_label=False),

@@ -4,10 +4,10 @@ outside what the user may see, so a form never has to know the choices it accept
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portal.i18n.forms import PlainErrorsForm
 from portal.meetings.rules import Choice
 
 
@@ -27,18 +27,7 @@ def _at_most(num: int):  # noqa: ANN202 - a lazy string
     return _l("Use at most %(num)s characters.", num=num)
 
 
-class _PlainErrorsForm(FlaskForm):
-    """The validator messages are lazy (translated when read); the views join them into one flash, so after
-    validating, each error is the text in the reader's language."""
-
-    def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
-        valid = super().validate(extra_validators)
-        for field in self:
-            field.errors = [str(error) for error in field.errors]
-        return valid
-
-
-class ScheduleForm(_PlainErrorsForm):
+class ScheduleForm(PlainErrorsForm):
     title = StringField(
         _l("Title"),
         filters=[_strip],
@@ -57,15 +46,15 @@ class ScheduleForm(_PlainErrorsForm):
     )
 
 
-class ProposalItemForm(_PlainErrorsForm):
+class ProposalItemForm(PlainErrorsForm):
     proposal_id = _id(_l("Proposal"), _l("Choose a proposal."))
 
 
-class MinutesItemForm(_PlainErrorsForm):
+class MinutesItemForm(PlainErrorsForm):
     meeting_id = _id(_l("Minutes of"), _l("Choose the meeting whose minutes to approve."))
 
 
-class AttendanceForm(_PlainErrorsForm):
+class AttendanceForm(PlainErrorsForm):
     user_id = _id(_l("Member"), _l("Choose a member."))
     present = SelectField(
         _l("Attendance"),
@@ -74,7 +63,7 @@ class AttendanceForm(_PlainErrorsForm):
     )
 
 
-class RecusalForm(_PlainErrorsForm):
+class RecusalForm(PlainErrorsForm):
     user_id = _id(_l("Member"), _l("Choose a member."))
     reason = StringField(
         _l("Reason"),
@@ -87,7 +76,7 @@ class RecusalForm(_PlainErrorsForm):
     )
 
 
-class VoteForm(_PlainErrorsForm):
+class VoteForm(PlainErrorsForm):
     user_id = _id(_l("Member"), _l("Choose a member."))
     choice = SelectField(
         _l("Vote"),
@@ -96,11 +85,11 @@ class VoteForm(_PlainErrorsForm):
     )
 
 
-class NotesForm(_PlainErrorsForm):
+class NotesForm(PlainErrorsForm):
     notes = TextAreaField(_l("Discussion notes"), validators=[Optional(), Length(max=20000)])
 
 
-class MinutesForm(_PlainErrorsForm):
+class MinutesForm(PlainErrorsForm):
     """The general section and the lock; item sections are read from `section-<item id>` by the view, for the
     items the user may edit."""
 

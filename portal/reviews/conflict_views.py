@@ -21,7 +21,7 @@ def declare_conflict(assignment_id: int):  # noqa: ANN201
     assignment = load_assignment(assignment_id)
     form = DeclareConflictForm()
     if not form.validate():
-        flash(" ".join(map(str, form.reason.errors)) or _("Check the form and try again."), "error")
+        flash(" ".join(form.reason.errors) or _("Check the form and try again."), "error")
         return current_review_page(assignment, conflict_form=form, status=400)
     try:
         ops.declare_own_conflict(assignment, reason=form.reason.data, actor=current_user._get_current_object())

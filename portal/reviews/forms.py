@@ -3,39 +3,28 @@ screenings, so they are read from the posted data by `review_values`, not declar
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField, HiddenField, IntegerField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from portal.i18n.forms import PlainErrorsForm
 from portal.reviews.models import Review
 from portal.reviews.rules import ADVICE, Advice, Assessment, CriterionItem, ReviewValues, default_assessment
 
 TEXT_LIMIT = 5000
 
 
-class _PlainErrorsForm(FlaskForm):
-    """The validator messages are lazy (translated when read); the views join them into one flash, so after
-    validating, each error is the text in the reader's language."""
-
-    def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
-        valid = super().validate(extra_validators)
-        for field in self:
-            field.errors = [str(error) for error in field.errors]
-        return valid
-
-
-class AssignForm(_PlainErrorsForm):
+class AssignForm(PlainErrorsForm):
     committee_id = IntegerField(_l("Committee"), validators=[InputRequired(message=_l("Choose a committee."))])
     reviewer_id = IntegerField(_l("Member"), validators=[InputRequired(message=_l("Choose a member to assign."))])
     due_on = DateField(_l("Due on (optional; the committee's default otherwise)"), validators=[Optional()])
 
 
-class WithdrawAssignmentForm(_PlainErrorsForm):
+class WithdrawAssignmentForm(PlainErrorsForm):
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
 
 
-class ReviewForm(_PlainErrorsForm):
+class ReviewForm(PlainErrorsForm):
     """The fixed part of the review form: CSRF, the copy it was opened from, and the comments. The recommendation
     is read with the generated fields; an unknown value is dropped by the operation, the other input kept."""
 
