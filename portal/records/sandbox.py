@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import math
 import multiprocessing
+import multiprocessing.forkserver
 import resource
 from dataclasses import dataclass
 from functools import cache
@@ -60,6 +61,13 @@ def _context() -> multiprocessing.context.BaseContext:
     preload = ["__main__", "portal.records.render", "portal.records.bulk", "portal.records.prefork"]
     context.set_forkserver_preload(preload)
     return context
+
+
+def start_render_processes() -> None:
+    """Start the forkserver now (it imports and warms WeasyPrint in the background) rather than at the first render:
+    a server calls this as each worker starts (portal/serving.py)."""
+    _context()
+    multiprocessing.forkserver.ensure_running()
 
 
 def run_limited(job: str, args: tuple[Any, ...], limits: Limits) -> ChildResult:
