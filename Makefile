@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SLOW_STAMP := $(VENV)/.installed-slow
+SERVE_STAMP := $(VENV)/.installed-serve
 DEMO_ENV := PORTAL_DEMO=1
 PYTEST_ARGS ?=
 # The translations: the .po files are committed text; their compiled .mo files are built here, never committed.
@@ -13,7 +14,7 @@ CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/mess
 # What every command that runs the portal needs: the installed packages and the compiled catalogues.
 INSTALLED := $(STAMP) $(CATALOGUES)
 
-.PHONY: demo test test-sqlite test-browser test-postgresql lint bench clean slow messages
+.PHONY: demo test test-sqlite test-browser test-postgresql lint bench clean slow messages serve load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +43,23 @@ demo: $(INSTALLED)
 	@echo ""
 	@echo "Serving the demo on http://127.0.0.1:5000 (Ctrl-C to stop)."
 	$(DEMO_ENV) $(BIN)/flask --app app run --host 127.0.0.1 --port 5000
+
+$(SERVE_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[serve]"
+	touch $(SERVE_STAMP)
+
+## make serve: migrate the database, then serve with gunicorn sync workers (portal/serving.py). Production settings:
+## PORTAL_SECRET_KEY is required; PORTAL_DATABASE_URL (default SQLite in instance/), PORTAL_WORKERS (default 2 per
+## core), PORTAL_BIND (default 127.0.0.1:8000), PORTAL_REDIS_URL (shared rate limits, the job queue)
+serve: $(INSTALLED) $(SERVE_STAMP)
+	$(BIN)/flask --app app db upgrade
+	$(BIN)/gunicorn -c python:portal.serving app:app
+
+## make load: 3 gunicorn workers on a fresh PostgreSQL demo database, then on SQLite, each driven by Locust for
+## LOAD_SECONDS (default 60) with signed-in demo people; prints req/s, p50, p95, p99 and errors; fails on any error
+load: $(SLOW_STAMP) $(CATALOGUES)
+	$(BIN)/python -m bench.load postgresql
+	$(BIN)/python -m bench.load sqlite
 
 ## make test: lint, the suite on SQLite, the browser journeys in Chromium, the suite on PostgreSQL
 test: $(INSTALLED) lint test-sqlite test-browser test-postgresql
