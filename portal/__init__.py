@@ -110,8 +110,9 @@ def _register_cli(app: Flask) -> None:
     from portal.decisions import commands as decision_commands  # noqa: F401 - adds `records export`
     from portal.demo.commands import demo_cli
     from portal.institutions.commands import institutions_cli
+    from portal.jobs.commands import jobs_cli
     from portal.records.commands import records_cli
     from portal.reports.commands import reports_cli
 
-    for group in (audit_cli, backup_cli, users_cli, institutions_cli, demo_cli, records_cli, reports_cli):
+    for group in (audit_cli, backup_cli, users_cli, institutions_cli, demo_cli, records_cli, reports_cli, jobs_cli):
         app.cli.add_command(group)

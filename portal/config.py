@@ -24,7 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
     "LOGIN_THROTTLE": "10 per 15 minutes",  # failed sign-ins per e-mail address
     "LOGIN_THROTTLE_PER_ADDRESS": "60 per 15 minutes",  # failed sign-ins per client address
-    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_STORAGE_URI": None,  # None: the Redis below when set (limits shared by every worker), else memory://
     "INVITATION_DAYS": 7,
     "DEMO": False,
     "TESTING": False,
@@ -50,6 +50,16 @@ DEFAULTS: dict[str, Any] = {
     # Background jobs run in a thread of the worker that accepted them; the tests run them before the request
     # returns (PORTAL_JOBS_RUN_INLINE=1 does the same anywhere).
     "JOBS_RUN_INLINE": False,
+    # Redis (PORTAL_REDIS_URL, e.g. redis://127.0.0.1:6379/0): jobs go on this RQ queue and run in `flask jobs worker`
+    # processes instead of web threads, and rate limits are counted there.
+    "REDIS_URL": None,
+    "REDIS_QUEUE": "portal",
+    "JOBS_RETRIES": 3,  # re-runs after a worker died mid-job (RQ Retry), 10 s, 1 min, 5 min apart
+    "JOBS_TIMEOUT_SECONDS": 1800,  # RQ stops a job running longer than this; it then fails, visibly
+    # A job `running` (or `queued`) longer than this is taken to be lost and is queued again by `flask jobs worker`
+    # and `flask jobs requeue-stale`. Longer than the timeout, so a job still running is never taken for lost.
+    "JOBS_LEASE_SECONDS": 3600,
+    "JOBS_TEST_HOLD_FILE": None,  # tests only (honoured under TESTING): a job waits at its first progress tick
     # Governance reports: a count below this shows as "<N" to a cross-institution reader (PORTAL_REPORT_SMALL_CELL).
     "REPORT_SMALL_CELL": 5,
 }
@@ -76,6 +86,8 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     if not app.config["DATABASE_URL"]:
         app.config["DATABASE_URL"] = f"sqlite:///{instance / 'portal.db'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    if not app.config["RATELIMIT_STORAGE_URI"]:
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     if not app.config["ATTACHMENT_DIR"]:
         app.config["ATTACHMENT_DIR"] = str(instance / "attachments")

@@ -22,9 +22,12 @@ def create_job(kind: str, params: dict[str, Any], *, total: int, actor: User) ->
     return job
 
 
-def start_job(job: Job) -> None:
-    job.state, job.started_at, job.message = RUNNING, utcnow(), "Started."
-    record("job.started", actor=None, target=job, data={"kind": job.kind})
+def start_job(job: Job, *, again: bool = False) -> None:
+    """A run claims the job: its start time is the claim (portal.jobs.runner). `again`: an earlier run was lost and
+    this one starts over, from no progress."""
+    job.state, job.started_at, job.done = RUNNING, utcnow(), 0
+    job.message = "Started again after an interruption." if again else "Started."
+    record("job.started", actor=None, target=job, data={"kind": job.kind, **({"again": True} if again else {})})
 
 
 def finish_job(job: Job, *, result_path: str, message: str) -> None:

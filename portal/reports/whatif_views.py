@@ -18,7 +18,7 @@ from portal.reports.permissions import report_scope
 from portal.reports.rules import DEFAULT_SMALL_CELL, shown_count
 from portal.reports.whatif import shown_summary
 from portal.reports.whatif_forms import WhatIfForm
-from portal.reports.whatif_job import read_summary, run_whatif
+from portal.reports.whatif_job import read_summary
 from portal.reports.whatif_operations import request_whatif
 from portal.reports.whatif_permissions import can_run_whatif, can_view_whatif
 from portal.reports.whatif_queries import Scope, count_versions, institution_names, listed_changes, my_whatifs
@@ -69,7 +69,7 @@ def start():  # noqa: ANN201
                          actor=current_user._get_current_object())
     job_id = job.id  # read before the commit: reading it after would open a transaction the job must wait for
     db.session.commit()
-    runner.start(job_id, run_whatif)
+    runner.start(job_id)  # the registry knows its work: a worker elsewhere runs it by id alone
     return redirect(url_for("whatif.result", job_id=job_id))
 
 
