@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from portal.admin.forms import RecordLanguageForm
@@ -46,7 +47,10 @@ def accounts():  # noqa: ANN201
 
 def _accounts_page(admin: User, language_form: RecordLanguageForm | None = None) -> str:
     people = db.session.scalars(
-        select(User).where(User.institution_id == admin.institution_id).order_by(User.name)
+        select(User)
+        .where(User.institution_id == admin.institution_id)
+        .options(selectinload(User.department))  # every row shows its department
+        .order_by(User.name)
     ).all()
     pending = [u for u in people if u.status == AccountStatus.PENDING]
     approve_form = ApproveAccountForm()
