@@ -5,6 +5,9 @@ the database and the instance folder can run any job, and the web page shows pro
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
 from datetime import timedelta
 
 from flask import Flask
@@ -79,6 +82,8 @@ class PortalWorker(SimpleWorker):
 def work(app: Flask, *, burst: bool = False) -> bool:
     """Drain the queue (until empty with `burst`), with the scheduler that delays retries."""
     connection = redis_connection(app)
-    worker = PortalWorker([job_queue(app, connection)], connection=connection)
+    # Named after its queue and host, so an operator (or a test) can tell whose worker a key in Redis is.
+    name = f"{app.config['REDIS_QUEUE']}.{socket.gethostname()}.{os.getpid()}.{uuid.uuid4().hex[:6]}"
+    worker = PortalWorker([job_queue(app, connection)], connection=connection, name=name)
     worker.app = app
     return worker.work(burst=burst, with_scheduler=True)
