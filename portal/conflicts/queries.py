@@ -10,6 +10,10 @@ from portal.conflicts.rules import ProposalFacts, conflict_reasons
 from portal.extensions import db
 from portal.proposals.models import Proposal, ProposalMember
 
+# Built once: an alias is a mapped entity whose column expressions SQLAlchemy derives on first use, and deriving
+# them on every request cost ~0.7 ms per list page (bench.dashboard, B1); one alias serves every statement.
+_PI = db.aliased(User)
+
 
 def proposal_facts(proposal: Proposal) -> ProposalFacts:
     declared: dict[int, tuple[str, ...]] = {}
@@ -33,7 +37,7 @@ def is_conflicted(user: User, proposal: Proposal) -> bool:
 
 def not_conflicted_clause(user: User) -> ColumnElement[bool]:
     """The same rule as rules.conflict_reasons, for filtering proposals in SQL."""
-    pi = db.aliased(User)
+    pi = _PI
     same_department = exists(select(pi.id).where(pi.id == Proposal.pi_id, pi.department_id == user.department_id))
     declared = exists(
         select(ConflictDeclaration.id).where(
