@@ -33,7 +33,9 @@ def triage_queue(user: User) -> list[tuple[Proposal, list[dict]]]:
     proposals = list(
         db.session.scalars(
             select(Proposal)
-            .options(selectinload(Proposal.versions), selectinload(Proposal.pi))
+            # The queue shows the PI's name only: their roles (User.role_rows, selectin by default) would be a
+            # fifth statement (bench.queue, B10), so they are not loaded here and touching them raises.
+            .options(selectinload(Proposal.versions), selectinload(Proposal.pi).raiseload(User.role_rows))
             .where(
                 Proposal.institution_id == user.institution_id,
                 Proposal.state == ProposalState.SCREENED.value,
