@@ -91,15 +91,13 @@ slow: $(SLOW_STAMP) $(CATALOGUES)
 	@echo "=== slow drills on PostgreSQL ==="
 	PORTAL_TEST_DB=postgresql $(BIN)/python -m pytest -m slow -v --durations=0 $(PYTEST_ARGS)
 
-## make bench: the screening engine against hand-written rules (10,000 proposals), then decision-record PDFs
-## (one record against plain WeasyPrint; 200 records on 2 processes against 1), then the governance report over
-## 10,000 proposals against hand-written GROUP BY SQL, then what-if re-screening of 10,000 versions against a Core
-## select and the engine loop; writes bench/results.json
+## make bench: performance-anchors.md §6, one `BENCH <name> ratio=... target<=... PASS|FAIL` line each: B1 committee
+## dashboard, B2 proposal list, B3 submit, B10 committee queue (pages in process through the WSGI app; no wrk here),
+## B5 PDF guardrails, B4/B6 decision-record PDFs, B7 screening engine, B8 what-if re-screening, B9 governance
+## report; each against its anchor measured in the same run; writes bench/results.json, fails if any line FAILs
 bench: $(INSTALLED)
-	$(BIN)/python -m bench.screening
-	$(BIN)/python -m bench.records
-	$(BIN)/python -m bench.whatif
-	$(BIN)/python -m bench.report
+	@status=0; for name in dashboard proposal_list submit queue pdf_guardrails records screening whatif report; do \
+		$(BIN)/python -m bench.$$name || status=1; done; exit $$status
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache test-artifacts

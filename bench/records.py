@@ -11,8 +11,8 @@ B6: 200 records exported to a ZIP through portal.records.bulk with 1 worker, the
 its own limited child process). Target: 2 workers at least 1.7x as fast, and no render process above
 150 MB peak RSS.
 
-Output: `BENCH record_pdf ratio=... target<=2.0 PASS|FAIL`, `BENCH bulk_export speedup=... target>=1.7
-PASS|FAIL` and bench/results.json {"records": {...}}. Exit status 1 on FAIL.
+Output: `BENCH B4_record_pdf ratio=... target<=2.0 PASS|FAIL`, `BENCH B6_bulk_export ratio=... target<=0.59
+speedup=... peak_rss_mb=... PASS|FAIL` and bench/results.json {"records": {...}}. Exit status 1 on FAIL.
 """
 
 from __future__ import annotations
@@ -167,11 +167,11 @@ def main() -> int:
 
     reason = rendering_unavailable_reason()
     if reason:
-        print(f"BENCH record_pdf FAIL: {reason}")
+        print(f"BENCH B4_record_pdf FAIL: {reason}")
         return 1
     record = bench_record_pdf()
     verdict = "PASS" if record["passed"] else "FAIL"
-    print(f"BENCH record_pdf ratio={record['ratio']:.2f} target<={RECORD_TARGET} {verdict}")
+    print(f"BENCH B4_record_pdf ratio={record['ratio']:.2f} target<={RECORD_TARGET} {verdict}")
     print(
         f"  {PAGES}-page record {record['record_ms']} ms, plain paragraphs {record['anchor_ms']} ms, "
         f"through the limited child {record['sandboxed_render_ms']} ms; WeasyPrint {record['weasyprint']}, "
@@ -179,7 +179,9 @@ def main() -> int:
     )
     bulk = bench_bulk_export()
     verdict = "PASS" if bulk["passed"] else "FAIL"
-    print(f"BENCH bulk_export speedup={bulk['speedup']:.2f} target>={SPEEDUP_TARGET} {verdict}")
+    # The common form of `make bench`: 2-worker time over 1-worker time, at most 1/1.7 (a speed-up of at least 1.7).
+    print(f"BENCH B6_bulk_export ratio={1 / bulk['speedup']:.2f} target<={1 / SPEEDUP_TARGET:.2f} "
+          f"speedup={bulk['speedup']:.2f} peak_rss_mb={bulk['peak_rss_mb_per_worker']} {verdict}")
     print(
         f"  {BULK_RECORDS} records: 1 worker {bulk['one_worker']['seconds']} s "
         f"({bulk['one_worker']['docs_per_second']} docs/s), 2 workers {bulk['two_workers']['seconds']} s "

@@ -11,7 +11,8 @@ every figure turned into text. The anchor is the same measures written by hand a
 must give the same numbers; the subject may take at most 3x as long, and must run no more statements than the
 anchor (the statement count does not grow with the rows). Median of 5 after a warm-up, taking turns.
 
-Output: `BENCH report ratio=... target<=3.0 statements=N anchor_statements=M PASS|FAIL` and bench/results.json
+Output: `BENCH B9_governance_report ratio=... target<=3.0 statements=N anchor_statements=M PASS|FAIL` and
+bench/results.json
 {"report": {...}}. Exit status 1 on FAIL or on any mismatch.
 """
 
@@ -197,7 +198,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         figures = run(folder)
     verdict = "PASS" if figures["passed"] else "FAIL"
-    print(f"BENCH report ratio={figures['ratio']:.2f} target<={TARGET} statements={figures['statements']} "
+    print(f"BENCH B9_governance_report ratio={figures['ratio']:.2f} target<={TARGET} "
+          f"statements={figures['statements']} "
           f"anchor_statements={figures['anchor_statements']} {verdict}")
     print(f"  {figures['proposals']:,} proposals, {figures['current_decisions']:,} current decisions: report "
           f"{figures['subject_ms']} ms, hand-written GROUP BY {figures['anchor_ms']} ms")

@@ -9,7 +9,7 @@ hidden). Each set screens all of them. For usg-durc-pepp-2024 the same answers a
 that builds the same Screening (findings, explanatory clauses, score, missing/unsure/hidden). Every one
 of the 10,000 results must be identical to the engine's; the engine may then be at most 2x slower.
 
-Output: one `BENCH screening ratio=... target<=2.0 PASS|FAIL` line, one throughput line per set, and
+Output: one `BENCH B7_screening_engine ratio=... target<=2.0 PASS|FAIL` line, one throughput line per set, and
 bench/results.json {"screening": {...}}. Exit status 1 on FAIL or on any mismatch.
 """
 
@@ -503,7 +503,7 @@ def main() -> int:
         (seconds,) = median_seconds(lambda criteria_set=criteria_set: [screen(criteria_set, a) for a in proposals])
         per_set[set_id] = {"seconds": round(seconds, 4), "proposals_per_second": round(PROPOSALS / seconds)}
 
-    print(f"BENCH screening ratio={ratio:.2f} target<={TARGET} {'PASS' if passed else 'FAIL'}")
+    print(f"BENCH B7_screening_engine ratio={ratio:.2f} target<={TARGET} {'PASS' if passed else 'FAIL'}")
     for set_id, figures in per_set.items():
         print(
             f"  {set_id}: {figures['proposals_per_second']:,} proposals/s ({PROPOSALS:,} in {figures['seconds']:.3f} s)"

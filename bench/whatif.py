@@ -10,7 +10,8 @@ columns, the engine, the tally and its summary). Anchor, same run: one Core sele
 hand loop of json.loads + the engine + a dict of (stored, new) counts. Both must give the same counts. Median of 5
 after a warm-up, taking turns (bench.screening.median_seconds). Target: the subject at most 2x the anchor.
 
-Output: `BENCH whatif ratio=... target<=2.0 PASS|FAIL`, a throughput line and bench/results.json {"whatif": {...}}.
+Output: `BENCH B8_whatif_rescreen ratio=... target<=2.0 PASS|FAIL`, a throughput line and bench/results.json
+{"whatif": {...}}.
 Exit status 1 on FAIL or on any difference in the counts.
 """
 
@@ -137,7 +138,7 @@ def main() -> int:
             db.engine.dispose()
     ratio = subject_seconds / anchor_seconds
     passed = ratio <= TARGET and agree
-    print(f"BENCH whatif ratio={ratio:.2f} target<={TARGET} {'PASS' if passed else 'FAIL'}")
+    print(f"BENCH B8_whatif_rescreen ratio={ratio:.2f} target<={TARGET} {'PASS' if passed else 'FAIL'}")
     print(f"  {PROPOSALS:,} versions re-screened in {subject_seconds:.3f} s ({PROPOSALS / subject_seconds:,.0f}/s); "
           f"Core select + engine loop {anchor_seconds:.3f} s; {summary['changed']} would change, "
           f"{summary['newly_screened']} never screened")
