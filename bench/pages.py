@@ -10,6 +10,7 @@ server, sockets, worker processes) is the same for subject and anchor, so the ra
 from __future__ import annotations
 
 import gc
+import logging
 import re
 import statistics
 import time
@@ -47,9 +48,13 @@ def bench_app(folder: str, **overrides: object) -> Flask:
     }
     config.update(overrides)
     app = create_app(config)
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()
+    logging.disable(logging.INFO)  # alembic logs every migration step
+    try:
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
+    finally:
+        logging.disable(logging.NOTSET)
     return app
 
 
