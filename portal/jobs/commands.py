@@ -18,7 +18,7 @@ def worker_command(burst: bool) -> None:
     app = current_app._get_current_object()
     if not app.config.get("REDIS_URL"):
         raise click.UsageError("PORTAL_REDIS_URL is not set: jobs run in the web workers' threads, not on a queue.")
-    _say_requeued(requeue_stale(app))
+    _say(requeue_stale(app), "queued again")
     work(app, burst=burst)
 
 
@@ -27,8 +27,9 @@ def requeue_stale_command() -> None:
     """Queue again the jobs left `running` or `queued` longer than JOBS_LEASE_SECONDS (without Redis: run them)."""
     from portal.jobs.queue import requeue_stale
 
-    _say_requeued(requeue_stale(current_app._get_current_object()))
+    app = current_app._get_current_object()
+    _say(requeue_stale(app), "queued again" if app.config.get("REDIS_URL") else "run again")
 
 
-def _say_requeued(ids: list[int]) -> None:
-    click.echo(f"{len(ids)} stale job(s) queued again" + (f": {', '.join(map(str, ids))}." if ids else "."))
+def _say(ids: list[int], done: str) -> None:
+    click.echo(f"{len(ids)} stale job(s) {done}" + (f": {', '.join(map(str, ids))}." if ids else "."))

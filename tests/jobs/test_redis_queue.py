@@ -216,3 +216,33 @@ def test_with_a_redis_url_rate_limits_are_counted_in_redis(tmp_path) -> None:
     shared = create_app({"TESTING": True, "DATABASE_URL": "sqlite://", "INSTANCE_PATH": str(tmp_path),
                          "REDIS_URL": REDIS_URL})
     assert shared.config["RATELIMIT_STORAGE_URI"] == REDIS_URL  # one count for every gunicorn worker
+
+
+def test_every_kind_of_job_names_work_a_worker_can_import() -> None:
+    from portal.jobs.registry import KINDS
+    from portal.reports.whatif_permissions import WHATIF_KIND
+
+    assert {"record_export", WHATIF_KIND} <= set(KINDS)
+    assert all(callable(kind.function()) for kind in KINDS.values())
+
+
+@pytest.mark.parametrize("app_config", [{"JOBS_RUN_INLINE": True}])
+def test_requeue_stale_without_redis_runs_a_job_left_running_and_then_finds_nothing(app, world, final):  # noqa: F811
+    """A web worker that died mid-export leaves its job `running`; past the lease the command runs it here."""
+    from datetime import timedelta
+
+    from portal.clock import utcnow
+    from portal.jobs.operations import create_job, start_job
+
+    job = create_job("record_export", {"decision_ids": [final.id]}, total=1, actor=world.coordinator)
+    start_job(job)
+    job.started_at = utcnow() - timedelta(hours=2)  # its thread died with its worker two hours ago
+    job_id = job.id
+    db.session.commit()
+    cli = app.test_cli_runner()
+    assert f"1 stale job(s) run again: {job_id}." in cli.invoke(args=["jobs", "requeue-stale"]).output
+    job = _the_job()
+    assert job.state == "done" and _count("job.finished", job_id) == 1 and len(_export_files(app)) == 1
+    assert "0 stale job(s) run again." in cli.invoke(args=["jobs", "requeue-stale"]).output
+    refused = cli.invoke(args=["jobs", "worker", "--burst"])
+    assert refused.exit_code != 0 and "PORTAL_REDIS_URL is not set" in refused.output
