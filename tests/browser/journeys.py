@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from portal.clock import utcnow
 from portal.demo.pdf import simple_pdf
 from portal.demo.seed import DEMO_PASSWORD
 
@@ -105,3 +107,46 @@ def sign_and_submit(page: Page, name: str = INVESTIGATOR_NAME) -> None:
     page.get_by_role("button", name="Sign and submit version 1").click()
     expect(page.get_by_role("status").filter(has_text="Version 1 was signed and submitted.")).to_be_visible()
     expect(page.get_by_role("link", name="Version 1", exact=True)).to_be_visible()
+
+
+def fill_and_submit_review(page: Page, *, recommendation: str, comment: str = "") -> None:
+    """On the review form: agree with the screen on every criterion, advise "unsure" where a judgment is asked,
+    recommend, optionally write to the investigator, submit."""
+    form = page.locator("form").filter(has=page.get_by_role("button", name="Submit review"))
+    for radio in form.locator("input[value=agree]:visible").all():
+        radio.check()
+    for box in form.locator("textarea[name^=rationale-]:visible").all():
+        box.fill("Consistent with the proposal as described in the fictional plan.")
+    for radio in form.locator("input[value=unsure]:visible").all():
+        radio.check()
+    for box in form.locator("textarea[name^=advice-rationale-]:visible").all():
+        box.fill("The committee should weigh this at its meeting.")
+    page.get_by_label(recommendation).check()
+    if comment:
+        page.get_by_label("Comments addressed to the investigator").fill(comment)
+    page.get_by_role("button", name="Submit review").click()
+    expect(page.get_by_role("status").filter(has_text="Your review was submitted")).to_be_visible()
+
+
+def fill_and_record_decision(page: Page, condition: str) -> None:
+    """On the decision form: Category 1 under the 2024 policy, the first choice under every other set, the 2024
+    policy's judgments yes and the others no, approved with one condition due in 60 days; recorded."""
+    for select in page.locator("select[name^=determination-]").all():
+        if select.get_attribute("name") == "determination-usg-durc-pepp-2024":
+            select.select_option("category_1")
+        else:
+            select.select_option(index=1)  # each set lists "not in scope" (or "recorded") first
+    for box in page.locator("textarea[name^=determination-rationale-]").all():
+        box.fill("Considered by the committee at its meeting.")
+    for radio in page.locator("input[name^='judgment-usg-durc-pepp-2024/'][value=yes]").all():
+        radio.check()
+    for radio in page.locator("input[name^=judgment-]:not([name^='judgment-usg-durc-pepp-2024/'])[value=no]").all():
+        radio.check()
+    for box in page.locator("textarea[name^=judgment-rationale-]").all():
+        box.fill("The committee's judgment, as the minutes record it.")
+    page.get_by_label("Approved with conditions (a risk mitigation plan)").check()
+    page.get_by_label("Rationale for the decision").fill("Approved under the revised plan, with one condition.")
+    page.get_by_label("What must be done").first.fill(condition)
+    page.locator("#condition-due-0").fill((utcnow().date() + timedelta(days=60)).isoformat())
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_role("status").filter(has_text="needs the signatures of two people")).to_be_visible()

@@ -7,15 +7,13 @@ import os
 import re
 import subprocess
 import sys
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from portal.clock import utcnow
 from portal.demo.seed import DEMO_PASSWORD
-from tests.browser.journeys import sign_in
+from tests.browser.journeys import fill_and_record_decision, sign_in
 from tests.browser.test_review_journey import REVIEWER, sign_out
 
 pytestmark = [pytest.mark.browser]
@@ -47,25 +45,7 @@ def record_the_decision(page: Page) -> None:
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
     page.get_by_role("link", name=TITLE).first.click()
     page.get_by_role("link", name="Record the committee's decision").click()
-    for select in page.locator("select[name^=determination-]").all():
-        if select.get_attribute("name") == "determination-usg-durc-pepp-2024":
-            select.select_option("category_1")
-        else:
-            select.select_option(index=1)  # each set lists "not in scope" (or "recorded") first
-    for box in page.locator("textarea[name^=determination-rationale-]").all():
-        box.fill("Considered by the committee at its meeting.")
-    for radio in page.locator("input[name^='judgment-usg-durc-pepp-2024/'][value=yes]").all():
-        radio.check()
-    for radio in page.locator("input[name^=judgment-]:not([name^='judgment-usg-durc-pepp-2024/'])[value=no]").all():
-        radio.check()
-    for box in page.locator("textarea[name^=judgment-rationale-]").all():
-        box.fill("The committee's judgment, as the minutes record it.")
-    page.get_by_label("Approved with conditions (a risk mitigation plan)").check()
-    page.get_by_label("Rationale for the decision").fill("Approved under the revised plan, with one condition.")
-    page.get_by_label("What must be done").first.fill(CONDITION)
-    page.locator("#condition-due-0").fill((utcnow().date() + timedelta(days=60)).isoformat())
-    page.get_by_role("button", name="Record the decision").click()
-    expect(page.get_by_role("status").filter(has_text="needs the signatures of two people")).to_be_visible()
+    fill_and_record_decision(page, CONDITION)
 
 
 def sign(page: Page, name: str) -> None:

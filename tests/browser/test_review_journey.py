@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from portal.demo.seed import DEMO_PASSWORD
-from tests.browser.journeys import sign_in
+from tests.browser.journeys import fill_and_submit_review, sign_in
 
 pytestmark = [pytest.mark.browser]
 
@@ -55,20 +55,7 @@ def write_review(page: Page, person: tuple[str, str], comment: str = "") -> None
     sign_in(page, *person)
     page.get_by_role("region", name="My review assignments").get_by_role("link", name="Write your review").click()
     expect(page.get_by_role("heading", level=1, name="Your review")).to_be_visible()
-    form = page.locator("form").filter(has=page.get_by_role("button", name="Submit review"))
-    for radio in form.locator("input[value=agree]:visible").all():
-        radio.check()
-    for box in form.locator("textarea[name^=rationale-]:visible").all():
-        box.fill("Consistent with the proposal as described in the fictional plan.")
-    for radio in form.locator("input[value=unsure]:visible").all():
-        radio.check()
-    for box in form.locator("textarea[name^=advice-rationale-]:visible").all():
-        box.fill("The committee should weigh this at its meeting.")
-    page.get_by_label("Revisions required before a decision").check()
-    if comment:
-        page.get_by_label("Comments addressed to the investigator").fill(comment)
-    page.get_by_role("button", name="Submit review").click()
-    expect(page.get_by_role("status").filter(has_text="Your review was submitted")).to_be_visible()
+    fill_and_submit_review(page, recommendation="Revisions required before a decision", comment=comment)
     expect(page.get_by_role("heading", level=1, name="Reviews")).to_be_visible()
 
 

@@ -13,18 +13,18 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from portal.clock import utcnow
 from portal.demo.seed import DEMO_PASSWORD
 from tests.browser.conftest import CHROMIUM_ARGS, serving_the_demo, watched_page
 from tests.browser.journeys import (
     answer_remaining_with_no,
     create_complete_draft,
+    fill_and_record_decision,
+    fill_and_submit_review,
     open_questionnaire,
     save_answers,
     sign_and_submit,
@@ -101,20 +101,7 @@ def open_my_review(page: Page, person: tuple[str, str]) -> None:
 
 def write_review(page: Page, person: tuple[str, str], *, recommendation: str, comment: str = "") -> None:
     open_my_review(page, person)
-    form = page.locator("form").filter(has=page.get_by_role("button", name="Submit review"))
-    for radio in form.locator("input[value=agree]:visible").all():
-        radio.check()
-    for box in form.locator("textarea[name^=rationale-]:visible").all():
-        box.fill("Consistent with the proposal as described in the fictional plan.")
-    for radio in form.locator("input[value=unsure]:visible").all():
-        radio.check()
-    for box in form.locator("textarea[name^=advice-rationale-]:visible").all():
-        box.fill("The committee should weigh this at its meeting.")
-    page.get_by_label(recommendation).check()
-    if comment:
-        page.get_by_label("Comments addressed to the investigator").fill(comment)
-    page.get_by_role("button", name="Submit review").click()
-    expect(page.get_by_role("status").filter(has_text="Your review was submitted")).to_be_visible()
+    fill_and_submit_review(page, recommendation=recommendation, comment=comment)
     sign_out(page)
 
 
@@ -259,25 +246,7 @@ def test_two_members_sign_the_decision_and_the_record_verifies(page: Page, tmp_p
     sign_in(page, *CHAIR)
     open_proposal(page)
     page.get_by_role("link", name="Record the committee's decision").click()
-    for select in page.locator("select[name^=determination-]").all():
-        if select.get_attribute("name") == "determination-usg-durc-pepp-2024":
-            select.select_option("category_1")
-        else:
-            select.select_option(index=1)  # each set lists "not in scope" (or "recorded") first
-    for box in page.locator("textarea[name^=determination-rationale-]").all():
-        box.fill("Considered by the committee at its meeting.")
-    for radio in page.locator("input[name^='judgment-usg-durc-pepp-2024/'][value=yes]").all():
-        radio.check()
-    for radio in page.locator("input[name^=judgment-]:not([name^='judgment-usg-durc-pepp-2024/'])[value=no]").all():
-        radio.check()
-    for box in page.locator("textarea[name^=judgment-rationale-]").all():
-        box.fill("The committee's judgment, as the minutes record it.")
-    page.get_by_label("Approved with conditions (a risk mitigation plan)").check()
-    page.get_by_label("Rationale for the decision").fill("Approved under the revised plan, with one condition.")
-    page.get_by_label("What must be done").first.fill(CONDITION)
-    page.locator("#condition-due-0").fill((utcnow().date() + timedelta(days=60)).isoformat())
-    page.get_by_role("button", name="Record the decision").click()
-    expect(page.get_by_role("status").filter(has_text="needs the signatures of two people")).to_be_visible()
+    fill_and_record_decision(page, CONDITION)
     sign_decision(page, CHAIR[1])
     expect(page.get_by_role("status").filter(has_text="One more signature makes it final")).to_be_visible()
     FLOW["decision"] = page.url
