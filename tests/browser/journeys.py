@@ -150,3 +150,23 @@ def fill_and_record_decision(page: Page, condition: str) -> None:
     page.locator("#condition-due-0").fill((utcnow().date() + timedelta(days=60)).isoformat())
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_role("status").filter(has_text="needs the signatures of two people")).to_be_visible()
+
+
+def open_next_meeting_with(page: Page, title: str, present: tuple[str, ...]) -> None:
+    """As the chair: put the proposal on the next meeting's agenda, record who is present, start the meeting."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Meetings").click()
+    page.get_by_role("link", name="Review Entity: next monthly meeting").click()
+    candidates = page.get_by_label("Proposal awaiting the committee's decision")
+    candidates.select_option(candidates.locator("option", has_text=title).get_attribute("value"))
+    page.get_by_role("button", name="Add to the agenda").first.click()
+    for name in present:
+        # Chromium names a visually hidden span's text apart: "Present : name".
+        page.get_by_role("button", name=re.compile(rf"^Present\s*:\s*{re.escape(name)}$")).click()
+    page.get_by_role("button", name="Start the meeting").click()
+
+
+def record_votes_for(page: Page, members: tuple[str, ...]) -> None:
+    """The chair records a vote "for" of each member."""
+    for name in members:
+        page.get_by_label(f"Vote of {name}").select_option("for")
+        page.get_by_role("button", name=re.compile(rf"^Record\s+the vote of {re.escape(name)}$")).click()

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from portal.demo.seed import DEMO_PASSWORD
-from tests.browser.journeys import fill_and_record_decision, sign_in
+from tests.browser.journeys import fill_and_record_decision, open_next_meeting_with, record_votes_for, sign_in
 from tests.browser.test_review_journey import REVIEWER, sign_out
 
 pytestmark = [pytest.mark.browser]
@@ -25,18 +24,8 @@ CONDITION = "Confirm each year, in writing, who holds access to the study record
 
 
 def hold_the_meeting(page: Page) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Meetings").click()
-    page.get_by_role("link", name="Review Entity: next monthly meeting").click()
-    candidates = page.get_by_label("Proposal awaiting the committee's decision")
-    candidates.select_option(candidates.locator("option", has_text=TITLE).get_attribute("value"))
-    page.get_by_role("button", name="Add to the agenda").first.click()
-    for name in MEMBERS:
-        # Chromium names a visually hidden span's text apart: "Present : name".
-        page.get_by_role("button", name=re.compile(rf"^Present\s*:\s*{re.escape(name)}$")).click()
-    page.get_by_role("button", name="Start the meeting").click()
-    for name in MEMBERS:
-        page.get_by_label(f"Vote of {name}").select_option("for")
-        page.get_by_role("button", name=re.compile(rf"^Record\s+the vote of {re.escape(name)}$")).click()
+    open_next_meeting_with(page, TITLE, MEMBERS)
+    record_votes_for(page, MEMBERS)
     expect(page.get_by_text("for 3 · against 0 · abstain 0 · recused 0")).to_be_visible()
     page.get_by_role("button", name="End the meeting").click()
 

@@ -25,7 +25,9 @@ from tests.browser.journeys import (
     create_complete_draft,
     fill_and_record_decision,
     fill_and_submit_review,
+    open_next_meeting_with,
     open_questionnaire,
+    record_votes_for,
     save_answers,
     sign_and_submit,
     sign_in,
@@ -222,20 +224,11 @@ def test_revision_round_the_chair_asks_the_investigator_answers_and_resubmits(pa
 def test_chair_holds_a_quorate_meeting_and_the_members_vote(page: Page) -> None:
     after("revision")
     sign_in(page, *CHAIR)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Meetings").click()
-    page.get_by_role("link", name="Review Entity: next monthly meeting").click()
-    candidates = page.get_by_label("Proposal awaiting the committee's decision")
-    candidates.select_option(candidates.locator("option", has_text=TITLE).get_attribute("value"))
-    page.get_by_role("button", name="Add to the agenda").first.click()
-    for name in PRESENT:
-        page.get_by_role("button", name=re.compile(rf"^Present\s*:\s*{re.escape(name)}$")).click()
-    page.get_by_role("button", name="Start the meeting").click()
+    open_next_meeting_with(page, TITLE, PRESENT)
     item = page.locator("li, section, article").filter(has_text=f"{TITLE} (version 2)").last
     expect(item).to_contain_text("Quorum holds")
     expect(item).to_contain_text(f"Recused: {CONFLICTED[1]}.")  # the declared conflict, at the meeting too
-    for name in PRESENT:
-        page.get_by_label(f"Vote of {name}").select_option("for")
-        page.get_by_role("button", name=re.compile(rf"^Record\s+the vote of {re.escape(name)}$")).click()
+    record_votes_for(page, PRESENT)
     expect(page.get_by_text(re.compile(r"for 3 · against 0 · abstain 0"))).to_be_visible()
     page.get_by_role("button", name="End the meeting").click()
     DONE.append("meeting")
