@@ -42,7 +42,7 @@ class LoadServer:
 @contextmanager
 def demo_server(backend: str, workdir: Path, *, workers: int) -> Iterator[LoadServer]:
     """A fresh demo database on `backend` ("postgresql" or "sqlite"), served by `workers` sync workers."""
-    database_url, drop = _fresh_database(backend, workdir)
+    database_url, drop = fresh_database(backend, workdir)
     env = {key: value for key, value in os.environ.items() if not key.startswith("PORTAL_")}
     env.update({
         "PORTAL_DATABASE_URL": database_url,
@@ -66,21 +66,21 @@ def demo_server(backend: str, workdir: Path, *, workers: int) -> Iterator[LoadSe
                 start_new_session=True,  # its own process group: stopping it ends exactly this server and its workers
             )
         try:
-            yield LoadServer(_wait_until_serving(process, log), database_url, log)
+            yield LoadServer(wait_until_serving(process, log), database_url, log)
         finally:
-            _stop(process)
+            stop_server(process)
     finally:
         drop()
 
 
-def _fresh_database(backend: str, workdir: Path) -> tuple[str, object]:
+def fresh_database(backend: str, workdir: Path) -> tuple[str, object]:
     if backend == "postgresql":
         name = f"portal_load_{uuid.uuid4().hex[:10]}"
         return create_pg_database(name), lambda: drop_pg_database(name)
     return f"sqlite:///{workdir / 'portal.db'}", lambda: None
 
 
-def _wait_until_serving(process: subprocess.Popen, log: Path) -> str:
+def wait_until_serving(process: subprocess.Popen, log: Path) -> str:
     """gunicorn prints the port it bound; then the sign-in page must answer."""
     deadline = time.monotonic() + START_SECONDS
     url = None
@@ -96,11 +96,11 @@ def _wait_until_serving(process: subprocess.Popen, log: Path) -> str:
             except (urllib.error.URLError, TimeoutError, ConnectionError):  # workers still booting
                 pass
         time.sleep(0.2)
-    _stop(process)
+    stop_server(process)
     raise RuntimeError(f"gunicorn did not answer within {START_SECONDS} s:\n{log.read_text()}")
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop_server(process: subprocess.Popen) -> None:
     if process.poll() is not None:
         return
     os.killpg(process.pid, signal.SIGTERM)

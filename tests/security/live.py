@@ -15,12 +15,10 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import signal
 import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -34,17 +32,16 @@ from flask import Flask
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import Connection
 
+from bench.load_server import fresh_database, stop_server, wait_until_serving
 from portal import create_app
 from portal.backup.manifest import build_manifest
 from portal.demo.seed import DEMO_PASSWORD
 from portal.extensions import db
-from tests.databases import BACKEND, create_pg_database, drop_pg_database
+from tests.databases import BACKEND
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
-LISTENING = re.compile(r"Listening at: (http://127\.0\.0\.1:\d+)")
-START_SECONDS = 120  # workers boot slowly when the two cores are busy with other suites
 BUSY_RETRIES = 5
 DRAFT_CREATED = re.compile(r"/proposals/\d+/edit$")  # where a successful POST /proposals/new sends the browser
 
@@ -165,7 +162,7 @@ class LiveServer:
 def live_server(workdir: Path, *, workers: int = 2, wsgi: str = "app:app", timeout: int = 30,
                 env: dict[str, str] | None = None) -> Iterator[LiveServer]:
     """Prepare a demo database, serve it with `gunicorn -w <workers> -k sync`, stop it afterwards."""
-    database_url, drop = _fresh_database(workdir)
+    database_url, drop = fresh_database(BACKEND, workdir)
     instance = workdir / "instance"
     server_env = {key: value for key, value in os.environ.items() if not key.startswith("PORTAL_")}
     server_env.update({
@@ -189,10 +186,10 @@ def live_server(workdir: Path, *, workers: int = 2, wsgi: str = "app:app", timeo
                 start_new_session=True,  # its own process group: teardown ends exactly this server and its workers
             )
         try:
-            server = LiveServer(_wait_until_serving(process, log), database_url, instance, server_env, process, log)
+            server = LiveServer(wait_until_serving(process, log), database_url, instance, server_env, process, log)
             yield server
         finally:
-            _stop(process)
+            stop_server(process)
     finally:
         drop()
 
@@ -206,40 +203,3 @@ def module_live_server(**options: object) -> Callable:
             yield server
 
     return live
-
-
-def _fresh_database(workdir: Path) -> tuple[str, object]:
-    if BACKEND == "postgresql":
-        name = f"portal_live_{uuid.uuid4().hex[:10]}"
-        return create_pg_database(name), lambda: drop_pg_database(name)
-    return f"sqlite:///{workdir / 'portal.db'}", lambda: None
-
-
-def _wait_until_serving(process: subprocess.Popen, log: Path) -> str:
-    """gunicorn prints the port it bound; then the sign-in page must answer."""
-    deadline = time.monotonic() + START_SECONDS
-    url = None
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"gunicorn exited with {process.returncode}:\n{log.read_text()}")
-        url = url or next(iter(LISTENING.findall(log.read_text())), None)
-        if url:
-            try:
-                if requests.get(f"{url}/sign-in", timeout=15).status_code == 200:
-                    return url
-            except (requests.ConnectionError, requests.Timeout):  # workers still booting
-                pass
-        time.sleep(0.2)
-    _stop(process)
-    raise AssertionError(f"gunicorn did not answer within {START_SECONDS} s:\n{log.read_text()}")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=15)
