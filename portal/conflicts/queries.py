@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, false, not_, or_, select
+from sqlalchemy import ColumnElement, exists, not_, or_, select
 
 from portal.auth.models import User
+from portal.auth.viewer import Viewer, viewer_of
 from portal.conflicts.models import ConflictDeclaration
 from portal.conflicts.rules import ProposalFacts, conflict_reasons
 from portal.extensions import db
@@ -35,18 +36,26 @@ def is_conflicted(user: User, proposal: Proposal) -> bool:
     return bool(reasons_for(user, proposal))
 
 
-def not_conflicted_clause(user: User) -> ColumnElement[bool]:
-    """The same rule as rules.conflict_reasons, for filtering proposals in SQL."""
+def on_team(viewer: Viewer) -> ColumnElement[bool]:
+    """The viewer is the proposal's PI or on its team."""
+    return or_(
+        Proposal.pi_id == viewer.id,
+        Proposal.id.in_(select(ProposalMember.proposal_id).where(ProposalMember.user_id == viewer.id)),
+    )
+
+
+def not_conflicted(viewer: Viewer) -> ColumnElement[bool]:
+    """The same rule as rules.conflict_reasons, for filtering proposals in SQL. A viewer without a department
+    clashes with none: their NULL department equals no PI's."""
     pi = _PI
-    same_department = exists(select(pi.id).where(pi.id == Proposal.pi_id, pi.department_id == user.department_id))
+    same_department = exists(select(pi.id).where(pi.id == Proposal.pi_id, pi.department_id == viewer.department_id))
     declared = exists(
         select(ConflictDeclaration.id).where(
-            ConflictDeclaration.proposal_id == Proposal.id, ConflictDeclaration.user_id == user.id
+            ConflictDeclaration.proposal_id == Proposal.id, ConflictDeclaration.user_id == viewer.id
         )
     )
-    on_team = or_(
-        Proposal.pi_id == user.id,
-        Proposal.id.in_(select(ProposalMember.proposal_id).where(ProposalMember.user_id == user.id)),
-    )
-    department_clash = same_department if user.department_id is not None else false()
-    return not_(or_(on_team, department_clash, declared))
+    return not_(or_(on_team(viewer), same_department, declared))
+
+
+def not_conflicted_clause(user: User) -> ColumnElement[bool]:
+    return not_conflicted(viewer_of(user))

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.auth.models import User
 from portal.auth.roles import Role
-from portal.conflicts.queries import not_conflicted_clause
+from portal.auth.viewer import ANY_VIEWER, Viewer, viewer_parameters
+from portal.conflicts.queries import not_conflicted, not_conflicted_clause, on_team
 from portal.decisions.models import Decision, RegulatoryClock
 from portal.decisions.rules import DUE_SOON_DAYS, SetFacts
 from portal.extensions import db
-from portal.proposals.models import Proposal, ProposalMember
+from portal.proposals.models import Proposal
 from portal.proposals.queries import visible_proposals_clause
 from portal.reports.permissions import is_cross_institution
 from portal.screenings.queries import screenings_for_version
@@ -90,37 +92,39 @@ class OwedClock:
     status: str
 
 
-def _owed_clause(user: User) -> ColumnElement[bool]:
+def _owed(viewer: Viewer, *, coordinator: bool) -> ColumnElement[bool]:
     """Clocks the user owes: as the proposal's team (investigator clocks) or as a coordinator of its institution
     (every other owner: the review office keeps them); never on a proposal the user is conflicted with."""
-    team = or_(
-        Proposal.pi_id == user.id,
-        Proposal.id.in_(select(ProposalMember.proposal_id).where(ProposalMember.user_id == user.id)),
-    )
-    owed = and_(team, RegulatoryClock.owner == "investigator")
-    if user.has_role(Role.COORDINATOR):
+    owed = and_(on_team(viewer), RegulatoryClock.owner == "investigator")
+    if coordinator:
         office = and_(
-            Proposal.institution_id == user.institution_id,
+            Proposal.institution_id == viewer.institution_id,
             RegulatoryClock.owner != "investigator",
-            not_conflicted_clause(user),
+            not_conflicted(viewer),
         )
         owed = or_(owed, office)
     return owed
 
 
-def clocks_owed(user: User, today: date, limit: int = 50) -> list[OwedClock]:
-    """Open clocks the user owes, soonest first (overdue ones on top). One statement."""
-    rows = db.session.execute(
+@cache
+def _clocks_owed_statement(coordinator: bool) -> Select:
+    return (
         select(RegulatoryClock, Proposal.title)
         .join(Proposal, Proposal.id == RegulatoryClock.proposal_id)
         .where(
-            _owed_clause(user),
+            _owed(ANY_VIEWER, coordinator=coordinator),
             RegulatoryClock.completed_at.is_(None),
             RegulatoryClock.superseded_at.is_(None),
         )
         .order_by(RegulatoryClock.due_on, RegulatoryClock.id)
-        .limit(limit)
+        .limit(bindparam("limit"))
     )
+
+
+def clocks_owed(user: User, today: date, limit: int = 50) -> list[OwedClock]:
+    """Open clocks the user owes, soonest first (overdue ones on top). One statement."""
+    parameters = {**viewer_parameters(user), "limit": limit}
+    rows = db.session.execute(_clocks_owed_statement(user.has_role(Role.COORDINATOR)), parameters)
     return [
         OwedClock(c.id, c.proposal_id, title, c.title, c.owner, c.due_on, c.status_on(today)) for c, title in rows
     ]

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.auth.models import User
 from portal.auth.roles import Role
-from portal.clock import utcnow
+from portal.auth.viewer import ANY_VIEWER, Viewer, viewer_of, viewer_parameters
 from portal.committees.models import Committee, CommitteeMember
 from portal.conflicts.queries import not_conflicted_clause
 from portal.extensions import db
@@ -23,21 +24,24 @@ from portal.proposals.states import ProposalState
 from portal.routing.models import ProposalCommittee
 
 
+def _visible_committees(viewer: Viewer, *, coordinator: bool) -> ColumnElement[bool]:
+    seat = Committee.id.in_(
+        select(CommitteeMember.committee_id).where(
+            CommitteeMember.user_id == viewer.id,
+            or_(CommitteeMember.access_until.is_(None), CommitteeMember.access_until >= viewer.today),
+        )
+    )
+    if coordinator:
+        return or_(seat, Committee.institution_id == viewer.institution_id)
+    return seat
+
+
 def visible_committees_clause(user: User) -> ColumnElement[bool]:
     """Committees whose meetings the user sees: where they hold a seat whose access has not ended, and every
     committee of their institution for a coordinator."""
     if not user.is_active:
         return false()
-    today = utcnow().date()
-    seat = Committee.id.in_(
-        select(CommitteeMember.committee_id).where(
-            CommitteeMember.user_id == user.id,
-            or_(CommitteeMember.access_until.is_(None), CommitteeMember.access_until >= today),
-        )
-    )
-    if user.has_role(Role.COORDINATOR):
-        return or_(seat, Committee.institution_id == user.institution_id)
-    return seat
+    return _visible_committees(viewer_of(user), coordinator=user.has_role(Role.COORDINATOR))
 
 
 def visible_committees(user: User) -> list[Committee]:
@@ -64,39 +68,49 @@ class MeetingRow:
     items: int  # agenda items, withheld ones included: their number reveals nothing about them
 
 
-def _rows(query: Select) -> list[MeetingRow]:
+def _with_row_columns(query: Select) -> Select:
     item_count = (
         select(func.count(AgendaItem.id))
         .where(AgendaItem.meeting_id == Meeting.id)
         .correlate(Meeting)
         .scalar_subquery()
     )
-    rows = db.session.execute(
-        query.add_columns(
-            Meeting.id, Meeting.title, Committee.id, Committee.name, Meeting.starts_at, Meeting.location,
-            Meeting.state, Meeting.minutes_state, item_count,
-        ).join(Committee, Committee.id == Meeting.committee_id)
-    )
+    return query.add_columns(
+        Meeting.id, Meeting.title, Committee.id, Committee.name, Meeting.starts_at, Meeting.location,
+        Meeting.state, Meeting.minutes_state, item_count,
+    ).join(Committee, Committee.id == Meeting.committee_id)
+
+
+def _rows(statement: Select, parameters: dict[str, object] | None = None) -> list[MeetingRow]:
+    rows = db.session.execute(statement, parameters)
     return [
         MeetingRow(r[0], r[1], r[2], r[3], r[4], r[5], MeetingState(r[6]), MinutesState(r[7]), r[8]) for r in rows
     ]
 
 
-def meetings_for(user: User, *, upcoming: bool = False, limit: int | None = None) -> list[MeetingRow]:
-    """The meetings of every committee the user sees, newest first; with upcoming=True only those not ended,
-    soonest first (for a dashboard). One statement, however many meetings."""
-    query = select().select_from(Meeting).where(visible_committees_clause(user))
+@cache
+def _meetings_statement(coordinator: bool, upcoming: bool, limit: int | None) -> Select:
+    query = select().select_from(Meeting).where(_visible_committees(ANY_VIEWER, coordinator=coordinator))
     if upcoming:
         query = query.where(Meeting.state != MeetingState.ENDED.value).order_by(Meeting.starts_at, Meeting.id)
     else:
         query = query.order_by(Meeting.starts_at.desc(), Meeting.id.desc())
-    return _rows(query.limit(limit) if limit else query)
+    return _with_row_columns(query.limit(limit) if limit else query)
+
+
+def meetings_for(user: User, *, upcoming: bool = False, limit: int | None = None) -> list[MeetingRow]:
+    """The meetings of every committee the user sees, newest first; with upcoming=True only those not ended,
+    soonest first (for a dashboard). One statement, however many meetings."""
+    if not user.is_active:
+        return []
+    statement = _meetings_statement(user.has_role(Role.COORDINATOR), upcoming, limit)
+    return _rows(statement, viewer_parameters(user))
 
 
 def committee_meetings(committee_id: int) -> list[MeetingRow]:
     """One committee's meetings, newest first (the caller checked who may see them). One statement."""
     query = select().select_from(Meeting).where(Meeting.committee_id == committee_id)
-    return _rows(query.order_by(Meeting.starts_at.desc(), Meeting.id.desc()))
+    return _rows(_with_row_columns(query.order_by(Meeting.starts_at.desc(), Meeting.id.desc())))
 
 
 def load_meeting(meeting_id: int) -> Meeting | None:

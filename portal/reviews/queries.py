@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.auth.models import User
+from portal.auth.viewer import ANY_VIEWER, viewer_parameters
 from portal.committees.models import Committee
-from portal.conflicts.queries import not_conflicted_clause
+from portal.conflicts.queries import not_conflicted
 from portal.extensions import db
 from portal.proposals.models import Proposal, ProposalVersion
 from portal.reviews.models import ACTIVE, SUBMITTED, Assignment, Review, parse_assessments
@@ -66,10 +68,9 @@ class MyAssignment:
     review_state: str | None  # "draft", "submitted", or None before the first save
 
 
-def my_assignments(user: User) -> list[MyAssignment]:
-    """The user's active assignments on the latest version of proposals they are not conflicted with, soonest
-    due first. One statement, however many assignments."""
-    rows = db.session.execute(
+@cache
+def _my_assignments_statement() -> Select:
+    return (
         select(
             Assignment.id, Proposal.id, Proposal.title, Committee.name, ProposalVersion.number, Assignment.due_on,
             Review.state,
@@ -79,13 +80,19 @@ def my_assignments(user: User) -> list[MyAssignment]:
         .join(ProposalVersion, ProposalVersion.id == Assignment.version_id)
         .outerjoin(Review, Review.assignment_id == Assignment.id)
         .where(
-            Assignment.reviewer_id == user.id,
+            Assignment.reviewer_id == ANY_VIEWER.id,
             Assignment.state == ACTIVE,
             ProposalVersion.number == Proposal.version_count,
-            not_conflicted_clause(user),
+            not_conflicted(ANY_VIEWER),
         )
         .order_by(Assignment.due_on, Assignment.id)
     )
+
+
+def my_assignments(user: User) -> list[MyAssignment]:
+    """The user's active assignments on the latest version of proposals they are not conflicted with, soonest
+    due first. One statement, however many assignments."""
+    rows = db.session.execute(_my_assignments_statement(), viewer_parameters(user))
     return [MyAssignment(*row) for row in rows]
 
 
