@@ -14,7 +14,7 @@ from __future__ import annotations
 from babel import Locale
 from babel.support import NullTranslations
 from flask import Flask, g, has_request_context, request, session
-from flask_babel import get_locale, get_translations
+from flask_babel import get_locale, get_translations, refresh
 from flask_login import current_user
 
 from portal.i18n.marks import Message
@@ -86,17 +86,23 @@ def translated(message: str) -> str:
 
 
 def request_translations() -> NullTranslations:
-    """This request's catalogue, looked up once per request and locale. Flask-Babel looks it up again on every
-    message (context, domain, locale, a cache keyed by str(locale)): ~30 µs a call, over 1 ms of a list page that
-    translates a few dozen labels (bench.dashboard, B1). A `refresh()` makes a new Locale, so a changed language is
-    looked up afresh."""
+    """This request's catalogue, looked up once per request. Flask-Babel looks it up again on every message
+    (context, domain, locale, a cache keyed by str(locale)): ~30 µs a call, over 1 ms of a list page that
+    translates a few dozen labels (bench.dashboard, B1). A request that changes its language calls
+    refresh_language()."""
     if not has_request_context():
         return get_translations()
-    locale = get_locale()
-    cached = g.get("_portal_translations")
-    if cached is None or cached[0] is not locale:
-        cached = g._portal_translations = (locale, get_translations())
-    return cached[1]
+    try:
+        return g._portal_translations
+    except AttributeError:
+        g._portal_translations = get_translations()
+        return g._portal_translations
+
+
+def refresh_language() -> None:
+    """The rest of this request in the language just chosen (its messages, its catalogue)."""
+    refresh()
+    g.pop("_portal_translations", None)
 
 
 def init_i18n(app: Flask) -> None:
