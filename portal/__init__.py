@@ -81,8 +81,9 @@ def _register_blueprints(app: Flask) -> None:
     from portal.decisions.views import bp as decisions_bp
     from portal.home.views import bp as home_bp
     from portal.jobs.views import bp as jobs_bp
-    from portal.meetings import agenda_views, minutes_views  # noqa: F401 - routes on meetings.bp
+    from portal.meetings import agenda_views, letters_views, minutes_views  # noqa: F401 - routes on meetings.bp
     from portal.meetings.views import bp as meetings_bp
+    from portal.notifications.views import bp as notifications_bp
     from portal.proposals import file_views, team_views, version_views  # noqa: F401 - routes on proposals.bp
     from portal.proposals.views import bp as proposals_bp
     from portal.records.views import bp as records_bp
@@ -96,7 +97,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (home_bp, auth_bp, admin_bp, proposals_bp, screenings_bp, committees_bp, routing_bp, reviews_bp,
                       revisions_bp, decisions_bp, meetings_bp, records_bp, jobs_bp, audit_bp,
-                      whatif_bp, reports_bp):
+                      whatif_bp, reports_bp, notifications_bp):
         app.register_blueprint(blueprint)
     from portal.api.views import init_api
 
@@ -111,8 +112,11 @@ def _register_cli(app: Flask) -> None:
     from portal.demo.commands import demo_cli
     from portal.institutions.commands import institutions_cli
     from portal.jobs.commands import jobs_cli
+    from portal.notifications.commands import notify_cli
+    from portal.notifications.reminder_commands import clocks_cli
     from portal.records.commands import records_cli
     from portal.reports.commands import reports_cli
 
-    for group in (audit_cli, backup_cli, users_cli, institutions_cli, demo_cli, records_cli, reports_cli, jobs_cli):
+    for group in (audit_cli, backup_cli, users_cli, institutions_cli, demo_cli, records_cli, reports_cli, jobs_cli,
+                  notify_cli, clocks_cli):
         app.cli.add_command(group)

@@ -60,6 +60,24 @@ DEFAULTS: dict[str, Any] = {
     # and `flask jobs requeue-stale`. Longer than the timeout, so a job still running is never taken for lost.
     "JOBS_LEASE_SECONDS": 3600,
     "JOBS_TEST_HOLD_FILE": None,  # tests only (honoured under TESTING): a job waits at its first progress tick
+    # Links in e-mail point here (PORTAL_BASE_URL): the address people reach the portal at.
+    "BASE_URL": "http://127.0.0.1:5000",
+    # E-mail (portal.notifications). MAIL_TRANSPORT "smtp" or "mbox"; unset: SMTP when MAIL_SMTP_HOST is set, else an
+    # mbox file in MAIL_FOLDER (default <instance>/mail/) that the demo's newcomer can read.
+    "MAIL_TRANSPORT": None,
+    "MAIL_FOLDER": None,
+    "MAIL_FROM": "Dual-Use Review Portal <portal@localhost>",
+    "MAIL_MESSAGE_ID_DOMAIN": "portal.localhost",
+    "MAIL_SMTP_HOST": None,
+    "MAIL_SMTP_PORT": 25,
+    "MAIL_SMTP_SECURITY": "none",  # "none", "starttls" or "ssl"
+    "MAIL_SMTP_USERNAME": None,
+    "MAIL_SMTP_PASSWORD": None,
+    "MAIL_SMTP_TIMEOUT": 20,
+    "MAIL_MAX_ATTEMPTS": 6,  # then the message is `failed` (and logged); the inbox still has it
+    "MAIL_BACKOFF_SECONDS": [60, 300, 1800, 7200, 21600],  # before the 2nd, 3rd ... attempt
+    "MAIL_SENDING_LEASE_SECONDS": 300,  # a claim older than this is a sender that died: another takes it over
+    "MAIL_SEND_AFTER_REQUEST": True,  # send (or queue a send) once a request that notified has answered
     # Governance reports: a count below this shows as "<N" to a cross-institution reader (PORTAL_REPORT_SMALL_CELL).
     "REPORT_SMALL_CELL": 5,
 }

@@ -9,6 +9,7 @@ from portal.decisions.models import Appeal, Condition, Decision, DecisionSignatu
 from portal.institutions.models import Department, Institution
 from portal.jobs.models import Job
 from portal.meetings.models import AgendaItem, Attendance, Meeting, Recusal, Vote
+from portal.notifications.models import Notification, Reminder
 from portal.proposals.models import (
     Attachment,
     ExternalCollaborator,
@@ -24,6 +25,7 @@ from portal.signatures.models import Signature
 
 __all__ = [
     "ApiToken",
+    "Notification", "Reminder",
     "Job",
     "GovernanceScope",
     "Appeal", "Condition", "Decision", "DecisionSignature", "RegulatoryClock",

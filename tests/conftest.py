@@ -90,6 +90,8 @@ def _make_app(url: str, instance: Path, **overrides: object) -> Flask:
         "RATELIMIT_STORAGE_URI": "memory://",
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "API_RATE_LIMIT": "100000 per minute",  # crawls and sweeps call the API hundreds of times; tests/api tests it
+        # Tests send notification e-mail when they mean to (tests/notifications), not after every request.
+        "MAIL_SEND_AFTER_REQUEST": False,
     }
     config.update(overrides)
     return create_app(config)

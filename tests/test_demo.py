@@ -142,3 +142,42 @@ def test_seed_shows_decisions_a_superseded_one_an_appeal_conditions_and_an_overd
     assert administrative.final and administrative.proposal.state == "active"
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0, result.output
+
+
+def test_seed_fills_inboxes_and_sends_the_due_email_to_the_demo_mbox(app):
+    """The seed's operations notified people: the investigator has unread notifications beside read ones, the chair
+    takes the daily digest (their messages wait for it), and the rest was e-mailed to <instance>/mail/outbox.mbox,
+    which the seed command names."""
+    import email.policy
+    import mailbox
+    from pathlib import Path
+
+    from portal.notifications.models import DIGEST, PENDING, SENT, Notification
+    from portal.notifications.queries import inbox, unread_count
+
+    output = _seed(app)
+    outbox = Path(app.instance_path) / "mail" / "outbox.mbox"
+    assert f"less {outbox}" in output  # the full path here: the tests do not run below the instance folder
+    people = {user.email: user for user in db.session.scalars(select(User))}
+    investigator = people["investigator@northbridge.example"]
+    items, total = inbox(investigator)
+    assert 0 < unread_count(investigator) < total
+    assert any(n.read_at is None for n in items) and any(n.read_at is not None for n in items)
+
+    chair = people["chair@northbridge.example"]
+    assert chair.notify_delivery == DIGEST
+    chairs = list(db.session.scalars(select(Notification).where(Notification.recipient_id == chair.id)))
+    assert chairs and {(n.delivery, n.email_state) for n in chairs} == {(DIGEST, PENDING)}
+
+    box = mailbox.mbox(str(outbox), create=False,
+                       factory=lambda f: email.message_from_binary_file(f, policy=email.policy.default))
+    try:
+        messages = list(box)
+    finally:
+        box.close()
+    sent = db.session.scalar(select(func.count()).select_from(Notification).where(Notification.email_state == SENT))
+    assert len(messages) == sent > 0
+    to_investigator = [m for m in messages if m["To"].addresses[0].addr_spec == investigator.email]
+    assert to_investigator and all(m["Message-ID"] and m["Subject"] for m in to_investigator)
+    assert "Dear Dr Amara Okafor," in to_investigator[0].get_body(("plain",)).get_content()
+    assert not [m for m in messages if m["To"].addresses[0].addr_spec == chair.email]

@@ -88,6 +88,7 @@ LIST_PAGES: dict[str, ListPage] = {
     "audit.events": ListPage("/audit", "admin@northbridge.example", grown="Extra Reviewer 11"),
     "admin.accounts": ListPage("/admin/accounts", "admin@northbridge.example", grown="Extra Reviewer 11"),
     "auth.api_tokens": ListPage("/account/tokens", "investigator@northbridge.example"),
+    "notifications.inbox_page": ListPage("/inbox", COORDINATOR, grown="study 11"),
     "screenings.criteria_sets": ListPage("/criteria", COORDINATOR),
     "reports.report_page": ListPage("/reports", "governance@northbridge.example", grown="Advisory panel 11"),
     "api.list_proposals": ListPage("/api/v1/proposals?per_page=100", COORDINATOR, api=True, grown="study 11"),
@@ -271,6 +272,7 @@ def test_the_large_world_shows_more_rows(worlds: Worlds, name: str) -> None:
 NOT_LIST_PAGES = {
     "home.index": "redirects",
     "auth.change_password": "a form",
+    "notifications.preferences": "a form",
     "auth.mfa_setup": "a form",
     "auth.sign_in": "a form",
     "auth.second_factor": "a form",

@@ -46,6 +46,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The person's language (a code of portal.i18n.languages.LANGUAGES); NULL: follow the browser's Accept-Language.
     locale: Mapped[str | None] = mapped_column(String(10))
+    # How the person takes notification e-mail: immediate, digest (once a day) or off (portal.notifications.models).
+    notify_delivery: Mapped[str] = mapped_column(String(12), default="immediate", server_default="immediate")
 
     institution: Mapped[Institution] = relationship(lazy="joined")
     department: Mapped[Department | None] = relationship()

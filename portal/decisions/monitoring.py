@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from portal.audit.operations import record
 from portal.auth.models import User
+from portal.auth.roles import Role
 from portal.clock import utcnow
 from portal.decisions import permissions as can
 from portal.decisions.models import APPEAL_LEVELS, Appeal, Condition, Decision, RegulatoryClock
@@ -14,6 +15,8 @@ from portal.decisions.queries import superseded_ids
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.i18n.marks import N_, Label
+from portal.notifications import audiences
+from portal.notifications.outbox import notify
 
 TEXT_LIMIT = 5000
 
@@ -41,6 +44,12 @@ def submit_evidence(condition: Condition, *, evidence: str, actor: User) -> None
     condition.review_note = ""
     record("condition.evidence_submitted", actor=actor, target=condition,
            data={"proposal_id": condition.proposal_id, "decision_id": condition.decision_id})
+    proposal = decision.proposal
+    notify("condition_evidence_submitted",
+           audiences.institution_staff(proposal.institution_id, Role.COORDINATOR), proposal=proposal,
+           link=f"/decisions/{decision.id}",
+           params={"title": proposal.title, "position": condition.position, "description": condition.description,
+                   "due_on": condition.due_on.isoformat()})
 
 
 def review_evidence(condition: Condition, *, accept: bool, note: str, actor: User) -> None:
@@ -56,6 +65,11 @@ def review_evidence(condition: Condition, *, accept: bool, note: str, actor: Use
         condition.status, condition.review_note = "open", _text(note, N_("why the evidence is not enough"))
     record("condition.verified" if accept else "condition.evidence_returned", actor=actor, target=condition,
            data={"proposal_id": condition.proposal_id, "decision_id": condition.decision_id})
+    proposal = decision.proposal
+    notify("condition_verified" if accept else "condition_evidence_returned", audiences.team(proposal),
+           proposal=proposal, link=f"/decisions/{decision.id}",
+           params={"title": proposal.title, "position": condition.position, "description": condition.description,
+                   "due_on": condition.due_on.isoformat(), "note": condition.review_note})
 
 
 def complete_clock(clock: RegulatoryClock, *, note: str, actor: User) -> RegulatoryClock | None:

@@ -10,7 +10,9 @@ from datetime import date
 from portal.audit.canonical import canonical_json, sha256_hex
 from portal.audit.operations import record
 from portal.auth.models import User
+from portal.auth.roles import Role
 from portal.clock import utcnow
+from portal.committees.kinds import MemberRole
 from portal.committees.models import Committee
 from portal.decisions import permissions as can
 from portal.decisions.content import signed_content
@@ -31,6 +33,8 @@ from portal.errors import PortalError
 from portal.extensions import db
 from portal.i18n.marks import N_, Label, english_ngettext
 from portal.institutions.models import Institution
+from portal.notifications import audiences
+from portal.notifications.outbox import notify
 from portal.proposals.lifecycle import change_state, joined
 from portal.proposals.models import Proposal
 from portal.proposals.states import ProposalState, Step
@@ -190,7 +194,25 @@ def sign_decision(decision: Decision, *, password: str, printed_name: str, actor
         "proposal_id": decision.proposal_id, "signature_id": signature.id, "signature": signature_facts(signature),
         "role": role, "signatures": len(decision.signatures), "required_signatures": decision.required_signatures,
         "finalized": final})
+    if final is not None:
+        _notify_final(decision)
     return link
+
+
+def _notify_final(decision: Decision) -> None:
+    """The review office and the committee's chair hear the decision is final; the team hears its record is
+    available. Nobody's name is in either message: the team never learns who reviewed or signed."""
+    proposal = decision.proposal
+    link = f"/decisions/{decision.id}"
+    common = {"title": proposal.title, "outcome": decision.outcome_label,
+              "committee": decision.committee.name if decision.committee else ""}
+    staff = audiences.institution_staff(proposal.institution_id, Role.COORDINATOR)
+    if decision.committee is not None:
+        today = utcnow().date()
+        staff += [m.user for m in decision.committee.members
+                  if m.role == MemberRole.CHAIR.value and m.active_on(today)]
+    notify("decision_signed", staff, params=common, proposal=proposal, link=link)
+    notify("record_available", audiences.team(proposal), params=common, proposal=proposal, link=link)
 
 
 def _finalize(decision: Decision) -> dict[str, object]:

@@ -28,6 +28,7 @@ from portal.demo.content import (
     DemoUser,
     _text,
 )
+from portal.demo.notifications import choose_deliveries, read_older_notifications
 from portal.demo.pdf import simple_pdf
 from portal.extensions import db
 from portal.institutions.models import Institution
@@ -49,8 +50,8 @@ def demo_exists() -> bool:
 
 
 def seed_demo() -> list[DemoUser]:
-    """Create the demo institution, users and proposals, then the decisions, reviews and meetings; the caller
-    commits."""
+    """Create the demo institution, users and proposals, then the decisions, reviews and meetings; at the end each
+    person has read their notifications older than a week. The caller commits (and `flask demo seed` sends)."""
     with shifted(-STORY_STARTS):
         institution, users = _seed_people_and_proposals()
         db.session.flush()
@@ -60,6 +61,7 @@ def seed_demo() -> list[DemoUser]:
     _seed_reports(institution, users)
     _seed_whatif(users)
     _seed_tokens(users)
+    read_older_notifications(users)
     return list(DEMO_USERS)
 
 
@@ -106,6 +108,7 @@ def _seed_people_and_proposals() -> tuple[Institution, list[User]]:
         )
         for u in DEMO_USERS
     ]
+    choose_deliveries(users)
     accounts.request_account(
         email="new.postdoc@northbridge.example",
         name="Dr Noor Haddad (fictional)",

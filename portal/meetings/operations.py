@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
+from portal.audit.models import AuditEvent
 from portal.audit.operations import record
 from portal.auth.models import User
 from portal.clock import utcnow
@@ -18,6 +19,7 @@ from portal.committees.models import Committee
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.i18n.marks import N_, Label
+from portal.meetings import letters
 from portal.meetings import permissions as can
 from portal.meetings.facts import section_texts
 from portal.meetings.live import item_state, recused_ids, room
@@ -32,8 +34,10 @@ from portal.meetings.states import (
     next_meeting_state,
     next_minutes_state,
 )
+from portal.notifications import audiences
+from portal.notifications.outbox import notify
 from portal.proposals.models import Proposal
-from portal.proposals.permissions import is_conflicted
+from portal.proposals.permissions import can_view_proposal, is_conflicted
 from portal.proposals.states import ProposalState
 from portal.routing.models import ProposalCommittee
 
@@ -93,7 +97,14 @@ def schedule_meeting(
     db.session.add(meeting)
     record("meeting.scheduled", actor=actor, target=meeting,
            data={"committee_id": committee.id, "title": meeting.title, "starts_at": starts_at.isoformat()})
+    notify("meeting_scheduled", audiences.committee_members(committee.id), link=f"/meetings/{meeting.id}",
+           params={"title": meeting.title, "committee": committee.name, "when": _when(meeting.starts_at),
+                   "location": meeting.location})
     return meeting
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _append(meeting: Meeting, item: AgendaItem, actor: User, data: dict) -> AgendaItem:
@@ -332,3 +343,51 @@ def approve_minutes(earlier: Meeting, *, at_meeting: Meeting, actor: User) -> No
     earlier.minutes_approved_at, earlier.minutes_approved_in_id = utcnow(), later.id
     record("meeting.minutes_approved", actor=actor, target=earlier,
            data={"at_meeting_id": later.id, "quorum": [state.counted, state.needed]})
+
+
+def publish_agenda(meeting: Meeting, *, actor: User) -> int:
+    """Send the agenda to the committee's members. Each member's message lists only the items they may see and
+    says how many are withheld from them (a conflict of interest), without naming them. Publishing again sends the
+    updated agenda. Returns how many members were told."""
+    _manager(meeting, actor)
+    _not_ended(meeting, N_("its agenda"))
+    earlier = db.session.scalar(select(AuditEvent.seq).where(
+        AuditEvent.action == "meeting.agenda_published", AuditEvent.target_type == Meeting.__tablename__,
+        AuditEvent.target_id == str(meeting.id)).limit(1))
+    items = sorted(meeting.items, key=lambda i: i.position)
+    record("meeting.agenda_published", actor=actor, target=meeting,
+           data={"items": len(items), "update": earlier is not None})
+
+    def params(user: User) -> dict:
+        shown, withheld = [], 0
+        for item in items:
+            if item.is_proposal and not can_view_proposal(user, item.proposal):
+                withheld += 1
+            elif item.is_proposal:
+                shown.append({"position": item.position, "proposal": True, "title": item.proposal.title,
+                              "detail": item.proposal.version_count})
+            else:
+                shown.append({"position": item.position, "proposal": False, "title": item.minutes_of.title,
+                              "detail": item.minutes_of.starts_at.strftime("%Y-%m-%d")})
+        return {"title": meeting.title, "committee": meeting.committee.name, "when": _when(meeting.starts_at),
+                "location": meeting.location, "items": shown, "withheld": withheld, "update": earlier is not None}
+
+    return len(notify("agenda_published", audiences.committee_members(meeting.committee_id), params=params,
+                      link=f"/meetings/{meeting.id}"))
+
+
+def send_decision_letters(meeting: Meeting, *, actor: User) -> int:
+    """Send each team member the letter for every final decision made at this meeting that the actor may see (the
+    letters the preview showed). One event names how many were sent; returns that count."""
+    _manager(meeting, actor)
+    found, _withheld = letters.decision_letters(meeting, actor)
+    count = sum(len(entry.letters) for entry in found)
+    if not count:
+        raise MeetingError(N_("No final decision made at this meeting has a letter to send."))
+    record("meeting.letters_sent", actor=actor, target=meeting,
+           data={"count": count, "decisions": [entry.decision.id for entry in found]})
+    for entry in found:
+        decision = entry.decision
+        notify("decision_letter", [letter.recipient for letter in entry.letters], params=entry.params,
+               proposal=decision.proposal, link=f"/decisions/{decision.id}")
+    return count

@@ -16,6 +16,8 @@ from portal.criteria.model import CriteriaSet
 from portal.errors import InvalidTransitionError
 from portal.extensions import db
 from portal.i18n.marks import N_, Label
+from portal.notifications import audiences
+from portal.notifications.outbox import notify
 from portal.proposals.attachments import clean_display_name, discard_file, inspect_pdf, store_file
 from portal.proposals.fields import FIELDS, TeamRole
 from portal.proposals.lifecycle import change_state
@@ -184,7 +186,18 @@ def submit_proposal(
     done = submit(proposal, actor=actor, password=password, printed_name=printed_name, attested=attested,
                   criteria_sets=criteria_sets)
     record(f"proposal.{done.step.value}", actor=actor, target=proposal, data=done.facts())
+    _notify_submitted(proposal, done.version.number, resubmitted=done.step == Step.AMEND)
     return done.version
+
+
+def _notify_submitted(proposal: Proposal, version: int, *, resubmitted: bool) -> None:
+    """The team hears their submission arrived; the review office hears there is work (coordinators)."""
+    team_ids = {user.id for user in audiences.team(proposal)}
+    recipients = [*audiences.team(proposal), *audiences.institution_staff(proposal.institution_id, Role.COORDINATOR)]
+    notify("resubmitted" if resubmitted else "submission_received", recipients, proposal=proposal,
+           link=f"/proposals/{proposal.id}",
+           params=lambda user: {"title": proposal.title, "version": version, "for_team": user.id in team_ids,
+                                "institution": proposal.pi.institution.name})
 
 
 def withdraw_proposal(proposal: Proposal, *, reason: str, actor: User) -> None:

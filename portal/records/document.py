@@ -15,16 +15,15 @@ from functools import cache
 from typing import Any
 
 from babel import Locale
-from babel.support import NullTranslations, Translations
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 
 from portal.audit.canonical import canonical_json
 from portal.config import ROOT
+from portal.i18n.catalogues import SOURCE_LANGUAGE, translated_environment
 from portal.records.shape import SCHEMA_PATH
 
 TEMPLATE_DIR = ROOT / "templates" / "records"
-TRANSLATIONS_DIR = ROOT / "portal" / "translations"
-DEFAULT_LANGUAGE = "en"  # the language the template is written in
+DEFAULT_LANGUAGE = SOURCE_LANGUAGE  # the language the template is written in
 
 
 @cache
@@ -45,28 +44,8 @@ def record_language(record: dict[str, Any]) -> str:
     return language if language in _languages() else DEFAULT_LANGUAGE
 
 
-@cache
-def _translations(language: str) -> NullTranslations:
-    if language == DEFAULT_LANGUAGE:
-        return NullTranslations()
-    # Babel spells zh_CN as zh_Hans_CN, the catalogue's folder; no catalogue found gives NullTranslations (English).
-    return Translations.load(str(TRANSLATIONS_DIR), [Locale.parse(language)])
-
-
-@cache
 def _environment(language: str = DEFAULT_LANGUAGE) -> Environment:
-    # Outside Flask, Jinja does not escape by default (security-test-plan.md §2.2): say so explicitly.
-    environment = Environment(
-        loader=FileSystemLoader(str(TEMPLATE_DIR)),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        extensions=["jinja2.ext.i18n"],
-    )
-    # newstyle: _('... %(x)s', x=value) escapes the values it formats, as Flask-Babel's templates do.
-    environment.install_gettext_translations(_translations(language), newstyle=True)
-    return environment
+    return translated_environment(TEMPLATE_DIR, language)
 
 
 def _html_lang(language: str) -> str:

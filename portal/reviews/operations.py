@@ -17,6 +17,7 @@ from portal.conflicts.queries import reasons_for
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.i18n.marks import N_, Label, Labels, english_ngettext
+from portal.notifications.outbox import notify
 from portal.proposals.lifecycle import change_state, require_step
 from portal.proposals.models import Proposal
 from portal.proposals.states import ProposalState, Step
@@ -95,6 +96,10 @@ def assign_reviewer(
             "due_on": due_on.isoformat(),
         },
     )
+    # The reviewer alone: their name goes to nobody else, least of all the investigators.
+    notify("assigned", [member_user], proposal=proposal, link=f"/assignments/{assignment.id}/review",
+           params={"title": proposal.title, "version": version.number, "committee": committee.name,
+                   "due": due_on.isoformat()})
     return assignment
 
 

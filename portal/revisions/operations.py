@@ -8,12 +8,15 @@ from dataclasses import dataclass
 
 from portal.audit.operations import record
 from portal.auth.models import User
+from portal.auth.roles import Role
 from portal.clock import utcnow
 from portal.committees.models import Committee
 from portal.criteria.model import CriteriaSet
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.i18n.marks import N_
+from portal.notifications import audiences
+from portal.notifications.outbox import notify
 from portal.proposals.lifecycle import change_state
 from portal.proposals.models import Proposal, ProposalVersion
 from portal.proposals.permissions import is_on_team
@@ -88,6 +91,9 @@ def send_revision_request(
         data={"proposal_id": proposal.id, "committee_id": committee.id, "round": request.round, "items": len(cleaned),
               "proposal": moved},
     )
+    # The team hears from "the committee": never who composed or sent the request.
+    notify("revision_requested", audiences.team(proposal), proposal=proposal, link=f"/proposals/{proposal.id}",
+           params={"title": proposal.title, "committee": committee.name, "items": len(cleaned)})
     return request
 
 
@@ -145,4 +151,16 @@ def resubmit(
         "revision_request_id": request.id if request is not None else None,
         "carried_forward": carried_facts(carried),
     })
+    _notify_resubmitted(proposal, done.version.number, [a.reviewer for a in carried])
     return done.version
+
+
+def _notify_resubmitted(proposal: Proposal, version: int, reviewers: list[User]) -> None:
+    """The team's confirmation; the reviewers asked to review the new version and the review office hear it is
+    there (what changed is on the proposal's page). The same message as for an amendment."""
+    team = audiences.team(proposal)
+    team_ids = {user.id for user in team}
+    staff = [*reviewers, *audiences.institution_staff(proposal.institution_id, Role.COORDINATOR)]
+    notify("resubmitted", [*team, *staff], proposal=proposal, link=f"/proposals/{proposal.id}",
+           params=lambda user: {"title": proposal.title, "version": version, "for_team": user.id in team_ids,
+                                "institution": proposal.pi.institution.name})

@@ -18,7 +18,8 @@ POT = TRANSLATIONS / "messages.pot"
 PO = TRANSLATIONS / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
 MO = PO.with_suffix(".mo")
 # The same methods and keywords as babel.cfg and `make messages`.
-METHODS = [("portal/**.py", "python"), ("templates/**.html", "jinja2")]
+METHODS = [("portal/**.py", "python"), ("templates/**.html", "jinja2"),
+           ("templates/notifications/**.txt", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "_l": None, "lazy_gettext": None,
             "lazy_ngettext": (1, 2)}
 
@@ -32,7 +33,7 @@ def extracted() -> dict[str, set[str]]:
     """Every marked message in the sources: its msgid (the singular for plurals) and the files it is in."""
     found: dict[str, set[str]] = {}
     for filename, _lineno, message, _comments, _context in extract_from_dir(
-        str(ROOT), METHODS, keywords=KEYWORDS, options_map={"templates/**.html": {}}
+        str(ROOT), METHODS, keywords=KEYWORDS, options_map={path: {} for path, kind in METHODS if kind == "jinja2"}
     ):
         msgid = message if isinstance(message, str) else message[0]
         found.setdefault(msgid, set()).add(filename)

@@ -13,6 +13,7 @@ import sys
 import time
 import uuid
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,18 +36,23 @@ WORKER_SECONDS = 90  # a worker that has not finished by then is stuck: fail rat
 
 
 @pytest.fixture
-def queue_name() -> str:
-    """A queue of this test's own; afterwards every key of it (jobs, registries, workers) is deleted, nothing else."""
+def queue_name() -> Iterator[str]:
+    yield from private_queue(REDIS_URL)
+
+
+def private_queue(url: str) -> Iterator[str]:
+    """A queue of the test's own on the Redis at `url`; afterwards every key of it (jobs, registries, workers) is
+    deleted, nothing else. Under CI=true Redis must be there; elsewhere the test skips, saying why."""
     from redis import Redis
     from redis.exceptions import RedisError
 
-    connection = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    connection = Redis.from_url(url, socket_connect_timeout=2)
     try:
         connection.ping()
     except RedisError as error:
-        reason = f"Redis is not reachable at {REDIS_URL}: {error}"
+        reason = f"Redis is not reachable at {url}: {error}"
         if IN_CI:
-            pytest.fail(f"CI must run the Redis job tests: {reason}")
+            pytest.fail(f"CI must run the Redis queue tests: {reason}")
         pytest.skip(reason)
     name = f"portal-test-{uuid.uuid4().hex[:12]}"
     yield name

@@ -1,15 +1,18 @@
 """The leak oracle (security-test-plan.md §4 and check 3): every object carries a unique canary string; every
 GET route the application has is crawled, with every id there is, as a conflicted chair, a conflicted
 coordinator, a reviewer who declared a conflict after reviewing, and the proposal's investigators. Each response is
-read as a person would read it (the text of a PDF and its embedded record.json, every member of a ZIP). No hidden
+read as a person would read it (the text of a PDF and its embedded record.json, every member of a ZIP, every page
+of the inbox); their notifications are also read as stored and as e-mailed (digests included). No hidden
 canary may appear in any response, and no response may be a 500. Positive controls show the crawl reaches
 content that each of them may see. The counts on the dashboard, the triage queue and committee pages equal a
 recount by the access policy."""
 
 from __future__ import annotations
 
+import email.policy
 import io
 import itertools
+import mailbox
 import re
 import shutil
 import subprocess
@@ -17,15 +20,20 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from flask import Flask, url_for
 from pypdf.errors import PdfReadError
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from portal.auth.models import User
 from portal.auth.roles import Role
 from portal.extensions import db
+from portal.notifications.digests import write_due_digests
+from portal.notifications.queries import INBOX_PAGE, inbox
+from portal.notifications.sender import send_due
 from portal.records.render import rendering_unavailable_reason
 from portal.reports.charts import CHART_MEASURES
 from tests.api.conftest import token_for
@@ -77,6 +85,15 @@ def crawl_urls(app: Flask) -> Iterator[str]:
             yield url
             if rule.endpoint == "proposals.diff":
                 yield f"{url}?a=1&b=2"
+
+
+def pages_for(user: User, urls: Iterator[str]) -> Iterator[str]:
+    """The crawl's URLs, with every further page of the person's inbox (it shows INBOX_PAGE at a time)."""
+    for url in urls:
+        yield url
+        if url == "/inbox":
+            pages = -(-inbox(user)[1] // INBOX_PAGE)
+            yield from (f"/inbox?page={page}" for page in range(2, pages + 1))
 
 
 def _pdftotext() -> str:
@@ -132,7 +149,7 @@ def _crawl(app: Flask, user: User, hidden: set[str]) -> Crawl:
     bodies: list[str] = []
     in_files: dict[str, str] = {}
     api_answered = 0
-    for page_url in crawl_urls(app):
+    for page_url in pages_for(user, crawl_urls(app)):
         url, is_api = _api_call(page_url)
         response = client.get(url, headers=token if is_api else None)
         api_answered += is_api and response.status_code == 200
@@ -198,6 +215,72 @@ def test_the_crawl_covers_every_get_route(app, leak_world):
         crawled.add(adapter.match(url.split("?")[0], return_rule=True)[0].rule)
     assert crawled == rules
     assert db.session.scalar(select(User.id).limit(1)) is not None
+
+
+def _inbox_texts(user: User) -> list[str]:
+    """Every notification in the person's inbox, as stored (subject and body), read page by page."""
+    texts: list[str] = []
+    page, total = 1, None
+    while total is None or len(texts) < total:
+        items, total = inbox(user, page)
+        assert items or len(texts) == total, f"the inbox of {user.name} ended early"
+        texts += [f"{n.subject}\n{n.body}" for n in items]
+        page += 1
+    return texts
+
+
+def _mail_text(message: EmailMessage) -> str:
+    """An e-mail as its reader sees it: the subject unfolded, the body decoded."""
+    return " ".join(str(message["Subject"]).split()) + "\n" + message.get_body(("plain",)).get_content()
+
+
+def _sent_mail(app: Flask, folder: Path) -> dict[str, list[str]]:
+    """Write the digests and send everything due (as `flask notify digest` does) to an mbox, and read it back as a
+    mail client would: address -> the texts of the messages sent there."""
+    app.config.update(MAIL_TRANSPORT="mbox", MAIL_FOLDER=str(folder))
+    write_due_digests()
+    db.session.commit()
+    report = send_due(app)
+    assert report.sent and not report.failed and not report.retried, report
+    box = mailbox.mbox(str(folder / "outbox.mbox"), create=False,
+                       factory=lambda f: email.message_from_binary_file(f, policy=email.policy.default))
+    by_address: dict[str, list[str]] = {}
+    for message in box:
+        by_address.setdefault(message["To"].addresses[0].addr_spec, []).append(_mail_text(message))
+    box.close()
+    assert sum(map(len, by_address.values())) == report.sent
+    return by_address
+
+
+def test_notifications_tell_nobody_what_is_hidden_from_them(app, leak_world, tmp_path):
+    """What the crawl cannot see: every notification a crawled person may read (all of their inbox, as stored) and
+    every e-mail sent to them (the coordinator's daily digest included), sent after the world's conflicts were
+    declared, holds no canary hidden from them. The controls: the coordinator is told of Q in the digest, and the
+    PI of their own proposal, in the inbox and by e-mail. Stored messages are read through the inbox's own query,
+    which leaves out those about a proposal the person may no longer see: the coordinator was told of R before
+    R's PI named them conflicted, so such a message exists and must stay out of sight (and out of the mail)."""
+    from portal.notifications.models import Notification
+
+    w = leak_world
+    written_for_office = db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.recipient_id == w.coordinator.id, Notification.in_inbox.is_(True)))
+    assert written_for_office > inbox(w.coordinator)[1], "no message predates a conflict: the check is vacuous"
+    mail = _sent_mail(app, tmp_path / "mail")
+    people = [(person, w.hidden_from_conflicted) for person in (w.chair, w.coordinator, w.recused_reviewer)]
+    people += [(person, w.hidden_from_investigators) for person in (w.pi, w.co_investigator)]
+    read: dict[int, dict[str, list[str]]] = {}
+    for person, hidden in people:
+        read[person.id] = {"inbox": _inbox_texts(person), "e-mail": mail.get(person.email, [])}
+        for where, texts in read[person.id].items():
+            for message in texts:
+                flat = " ".join(message.split())
+                leaked = sorted(c for c in hidden if c in message or c in flat)
+                assert not leaked, f"the {where} of {person.name} shows {leaked}:\n{message}"
+    office, team = read[w.coordinator.id], read[w.pi.id]
+    assert any(w.control_for_office in m for m in office["inbox"]), "the coordinator should hear of Q"
+    assert any(w.control_for_office in m for m in office["e-mail"]), "the coordinator's digest should list Q"
+    assert any(w.control_for_team in m for m in team["inbox"]), "the PI should hear of their proposal"
+    assert any(w.control_for_team in m for m in team["e-mail"]), "the PI should be e-mailed about their proposal"
 
 
 def _state_counts(page: str) -> Counter[str]:

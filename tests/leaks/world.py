@@ -4,6 +4,10 @@ Proposal P (title LK-PTITLE) went through a review round: two submitted reviews,
 team's answer, a resubmission and a draft review of version 2. Then the chair and the coordinator were named
 as conflicted by the investigators, and one reviewer declared a conflict. Proposal Q, of another investigator,
 has a review that the conflicted chair may read (the positive control).
+
+The operations write notifications as they go (the coordinator chose the daily digest); the crawled people are
+told of proposals before some of them are named as conflicted, so what they may read and be sent afterwards is
+what the access policy allows now, not what it allowed when the message was written.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from portal.extensions import db
 from portal.jobs import runner
 from portal.jobs.operations import create_job
 from portal.meetings import operations as meetings
+from portal.notifications.models import DIGEST
+from portal.notifications.operations import set_delivery
 from portal.proposals import operations as proposal_ops
 from portal.proposals.fields import TeamRole
 from portal.reviews.operations import assign_reviewer, complete_review, save_review
@@ -51,6 +57,8 @@ class LeakWorld:
     released: str = "LK-RELEASED"
     control_for_committee: str = "LK-Q-VISIBLE"
     control_for_meeting: str = "LK-Q-NOTES"
+    control_for_team: str = "AS-9"  # P's title when it was submitted (renamed LK-PTITLE later): its PI was told
+    control_for_office: str = "LK-QTITLE"  # Q's title: its submission is news for the coordinator's digest
     deputy: User | None = None
     hidden_from_conflicted: set[str] = field(default_factory=set)
     hidden_from_investigators: set[str] = field(default_factory=set)
@@ -127,6 +135,8 @@ def _one_time_reviewer(w: World, factory, p, texts: dict[str, str]) -> None:  # 
 
 def build_leak_world(factory) -> LeakWorld:  # noqa: ANN001
     w = make_world(factory)
+    # The coordinator takes the daily digest, so the digest's e-mail is read too (everyone else: immediate).
+    set_delivery(w.coordinator, DIGEST, actor=w.coordinator)
     p = w.proposal
     p.title = "Leak canary LK-PTITLE"
     rn1 = factory.user(Role.REVIEWER, institution=w.institution, name="Reviewer LK-RN1")

@@ -262,3 +262,34 @@ def _invite(_client: FlaskClient) -> Request:
 @case("screenings.toggle")
 def _toggle_criteria_set(_client: FlaskClient) -> Request:
     return "/criteria/usg-durc-2014/activate", {}  # the one shipped set the demo does not apply
+
+
+# -- meetings: the agenda sent to the members, the decision letters of a meeting ------------------------------------
+
+@case("meetings.publish_agenda")
+def _publish_agenda(_client: FlaskClient) -> Request:
+    from tests.security.fault_cases_review import _meetings
+
+    return f"/meetings/{_meetings()[1].id}/agenda/publish", {}
+
+
+@case("meetings.send_letters")
+def _send_letters(_client: FlaskClient) -> Request:
+    """The proposal awaiting decision is decided at the meeting in session and the decision made final."""
+    from werkzeug.datastructures import MultiDict
+
+    from portal.decisions.forms import decision_draft
+    from portal.decisions.operations import make_decision, sign_decision
+    from portal.decisions.queries import set_facts
+    from portal.demo.content import TRIAGED_TITLE
+    from tests.security.fault_cases_review import _in_session, _proposal_item, decision_form
+
+    meeting = _in_session(with_proposal=True)
+    found = proposal(TRIAGED_TITLE)
+    sets = set_facts(found)
+    made = make_decision(found, committee("ire"), sets, decision_draft(MultiDict(decision_form(found)), sets),
+                         actor=user(CHAIR), meeting_item_id=_proposal_item(meeting))
+    for signer in (user(CHAIR), user(COORDINATOR))[:made.required_signatures]:
+        sign_decision(made, password=DEMO_PASSWORD, printed_name=signer.name, actor=signer)
+    db.session.commit()
+    return f"/meetings/{meeting.id}/letters", {}

@@ -21,7 +21,7 @@ from tests.leaks.test_canary_crawl import ID_SOURCES, SKIPPED_RULES
 
 # Arguments only POST routes take; `number` is a version number, stored in proposal_versions.number.
 POST_ID_SOURCES = {"user_id": "users", "collaborator_id": "external_collaborators", "number": "proposal_versions",
-                   "token_id": "api_tokens"}
+                   "token_id": "api_tokens", "notification_id": "notifications"}
 # The same argument name means another kind on one route: a proposal's team member, not a committee member.
 ENDPOINT_SOURCES = {("proposals.remove_member", "member_id"): "proposal_members"}
 ID_COLUMN = {"number": "number"}

@@ -16,6 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+import tests.security.fault_cases_notifications  # noqa: F401 - registers its cases
 import tests.security.fault_cases_proposals  # noqa: F401 - registers its cases
 import tests.security.fault_cases_review  # noqa: F401 - registers its cases
 from portal.audit.verify import verify_chain

@@ -36,7 +36,7 @@ def test_the_records_environment_escapes() -> None:
     from portal.records.document import _environment
 
     environment = _environment()
-    assert environment.autoescape is True
+    assert environment.autoescape("record.html") is True
     rendered = environment.from_string("{{ v }}").render(v="<img src=file:///etc/hostname>")
     assert rendered == "&lt;img src=file:///etc/hostname&gt;"
 

@@ -29,7 +29,8 @@ class Scenario:
 
 
 SCENARIOS: dict[str, Scenario] = {}
-MODULES = ("accounts", "committees", "proposals", "reviews", "meetings", "decisions", "whatif", "report_scopes")
+MODULES = ("accounts", "committees", "proposals", "reviews", "meetings", "decisions", "whatif", "report_scopes",
+           "notifications")
 
 
 def call(*args: Any, **kwargs: Any) -> Call:

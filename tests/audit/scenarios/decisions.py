@@ -40,6 +40,19 @@ def _draft(w: World, determination: str = "category_1") -> tuple[list, DecisionD
     return sets, draft
 
 
+def decide_at_meeting(w: World, meeting) -> Decision:  # noqa: ANN001 - a Meeting
+    """The world's proposal put on the meeting's agenda and decided there, signed by the chair and a member: final."""
+    from portal.meetings.operations import add_proposal_item
+
+    item = add_proposal_item(meeting, w.proposal, actor=w.coordinator)
+    sets, draft = _draft(w)
+    decision = make_decision(w.proposal, w.ire, sets, draft, actor=w.chair, meeting_item_id=item.id)
+    for signer in (w.chair, w.member):  # type: ignore[attr-defined]
+        sign_decision(decision, password=PASSWORD, printed_name=signer.name, actor=signer)
+    db.session.commit()
+    return decision
+
+
 def _made(factory: Factory) -> tuple[World, Decision]:
     w = make_decision_world(factory)
     sets, draft = _draft(w)

@@ -112,3 +112,21 @@ def _approve(factory: Factory) -> Call:
     meetings.add_minutes_item(later, earlier, actor=w.coordinator)
     w.in_session(later)
     return call(earlier, at_meeting=later, actor=w.coordinator)
+
+
+@scenario(f"{MEETINGS}.publish_agenda", "meeting.agenda_published")
+def _publish_agenda(factory: Factory) -> Call:
+    w, meeting = _with_item(factory)
+    return call(meeting, actor=w.coordinator)
+
+
+@scenario(f"{MEETINGS}.send_decision_letters", "meeting.letters_sent")
+def _send_letters(factory: Factory) -> Call:
+    """A proposal decided at the meeting, the decision made final: its team gets the letters."""
+    from tests.audit.scenarios.decisions import decide_at_meeting
+    from tests.decisions.conftest import make_decision_world
+
+    w = make_decision_world(factory)
+    meeting = meetings.schedule_meeting(w.ire, title="December meeting", starts_at=TOMORROW, actor=w.coordinator)
+    decide_at_meeting(w, meeting)
+    return call(meeting, actor=w.coordinator)
