@@ -225,6 +225,7 @@ def test_chair_holds_a_quorate_meeting_and_the_members_vote(page: Page) -> None:
     after("revision")
     sign_in(page, *CHAIR)
     open_next_meeting_with(page, TITLE, PRESENT)
+    FLOW["meeting"] = page.url
     item = page.locator("li, section, article").filter(has_text=f"{TITLE} (version 2)").last
     expect(item).to_contain_text("Quorum holds")
     expect(item).to_contain_text(f"Recused: {CONFLICTED[1]}.")  # the declared conflict, at the meeting too
@@ -265,6 +266,29 @@ def test_two_members_sign_the_decision_and_the_record_verifies(page: Page, tmp_p
     assert TITLE in subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                                    check=True).stdout.replace("\n", " ")
     DONE.append("decision")
+
+
+def test_the_investigator_reads_the_decision_in_the_inbox_and_the_coordinator_previews_the_letters(
+    page: Page,
+) -> None:
+    after("decision")
+    sign_in(page, *INVESTIGATOR)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=re.compile(r"^Inbox")).click()
+    expect(page.get_by_role("heading", level=1, name="Inbox")).to_be_visible()
+    news = page.locator(".inbox-item.unread").filter(has_text=f"Decision available: {TITLE}").first
+    news.get_by_role("button", name="Open").click()
+    expect(page).to_have_url(re.compile(re.escape(FLOW["decision"]) + r"$"))
+    page.goto(FLOW["decision"].split("/decisions/")[0] + "/account/notifications")
+    page.get_by_label("One daily digest of everything").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status").filter(has_text="Your e-mail preference is saved.")).to_be_visible()
+    sign_out(page)
+
+    sign_in(page, *COORDINATOR)
+    page.goto(FLOW["meeting"])
+    page.get_by_role("link", name="Decision letters").click()
+    expect(page.get_by_role("heading", level=1, name=re.compile("^Decision letters of"))).to_be_visible()
+    sign_out(page)
 
 
 def test_governance_user_exports_the_report(page: Page, tmp_path: Path) -> None:
