@@ -5,6 +5,7 @@ meetings.operations.send_decision_letters then sends."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import select
@@ -15,15 +16,33 @@ from portal.extensions import db
 from portal.meetings.models import Meeting
 from portal.notifications import audiences
 from portal.notifications.outbox import message_for
+from portal.notifications.render import Rendered
 from portal.proposals.permissions import can_view_proposal
 
 
 @dataclass(frozen=True)
 class Letter:
+    """Rendered when the preview reads it: sending passes the decision's params to `notify`, which renders."""
+
     recipient: User
-    language: str
-    subject: str
-    body: str
+    params: dict[str, Any]
+    link: str
+
+    @cached_property
+    def _message(self) -> tuple[str, Rendered]:
+        return message_for("decision_letter", self.recipient, self.params, self.link)
+
+    @property
+    def language(self) -> str:
+        return self._message[0]
+
+    @property
+    def subject(self) -> str:
+        return self._message[1].subject
+
+    @property
+    def body(self) -> str:
+        return self._message[1].body
 
 
 @dataclass(frozen=True)
@@ -43,11 +62,8 @@ def decision_letters(meeting: Meeting, viewer: User) -> tuple[list[DecisionLette
             withheld += 1
             continue
         params = _letter_params(decision)
-        letters = []
-        for user in audiences.team(proposal):
-            if user.is_active and user.email and can_view_proposal(user, proposal):
-                language, message = message_for("decision_letter", user, params, f"/decisions/{decision.id}")
-                letters.append(Letter(user, language, message.subject, message.body))
+        letters = [Letter(user, params, f"/decisions/{decision.id}") for user in audiences.team(proposal)
+                   if user.is_active and user.email and can_view_proposal(user, proposal)]
         found.append(DecisionLetters(decision, params, letters))
     return found, withheld
 

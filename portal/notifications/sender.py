@@ -66,7 +66,7 @@ def send_due(app: Flask, *, limit: int = 500) -> SendReport:
     transport = transport_for(app)
     journal = DeliveryJournal(mail_folder(app) / "delivered.log")
     report = SendReport()
-    for notification_id in _due_ids(app, limit):
+    for notification_id, taken_over in _due(app, limit):
         claim = _claim(app, notification_id)
         if claim is None:
             continue  # another sender took it
@@ -75,7 +75,7 @@ def send_due(app: Flask, *, limit: int = 500) -> SendReport:
             _settle(notification_id, claim, state=NOT_SENT)  # a conflict declared since: the inbox hides it too
             report.withheld += 1
             continue
-        if notification.attempts > 1 and journal.has(notification.message_id):
+        if taken_over and journal.has(notification.message_id):  # only a dead sender may have sent it already
             _settle(notification_id, claim, state=SENT)
             report.suppressed += 1
             continue
@@ -99,20 +99,21 @@ def _still_allowed(notification: Notification) -> bool:
     return recipient is not None and may_still_see(recipient, notification)
 
 
-def _due_ids(app: Flask, limit: int) -> list[int]:
+def _due(app: Flask, limit: int) -> list[tuple[int, bool]]:
+    """(id, taken over from a sender that died) of what is due."""
     now = utcnow()
     lease = now - timedelta(seconds=int(app.config["MAIL_SENDING_LEASE_SECONDS"]))
-    ids = list(db.session.scalars(
-        select(Notification.id)
+    due = [(row[0], bool(row[1])) for row in db.session.execute(
+        select(Notification.id, Notification.email_state == SENDING)
         .where(Notification.delivery != DIGEST, or_(
             and_(Notification.email_state == PENDING, Notification.next_attempt_at <= now),
             and_(Notification.email_state == SENDING, Notification.claimed_at < lease),
         ))
         .order_by(Notification.id)
         .limit(limit)
-    ))
+    )]
     db.session.commit()
-    return ids
+    return due
 
 
 def _claim(app: Flask, notification_id: int) -> datetime | None:

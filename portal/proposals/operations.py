@@ -192,8 +192,9 @@ def submit_proposal(
 
 def _notify_submitted(proposal: Proposal, version: int, *, resubmitted: bool) -> None:
     """The team hears their submission arrived; the review office hears there is work (coordinators)."""
-    team_ids = {user.id for user in audiences.team(proposal)}
-    recipients = [*audiences.team(proposal), *audiences.institution_staff(proposal.institution_id, Role.COORDINATOR)]
+    team = audiences.team(proposal)
+    team_ids = {user.id for user in team}
+    recipients = [*team, *audiences.institution_staff(proposal.institution_id, Role.COORDINATOR)]
     notify("resubmitted" if resubmitted else "submission_received", recipients, proposal=proposal,
            link=f"/proposals/{proposal.id}",
            params=lambda user: {"title": proposal.title, "version": version, "for_team": user.id in team_ids,
