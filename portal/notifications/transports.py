@@ -6,6 +6,7 @@ from __future__ import annotations
 import mailbox
 import smtplib
 import ssl
+import threading
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
@@ -42,20 +43,28 @@ class SmtpTransport:
             server.send_message(message)
 
 
+# The sender runs after each request that notified, in the thread that served it: threads of one web worker may
+# append at the same moment.
+_MBOX_WRITERS = threading.Lock()
+
+
 class MboxTransport:
     def __init__(self, path: Path) -> None:
         self.path = path
 
     def send(self, message: EmailMessage) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        box = mailbox.mbox(str(self.path))
-        box.lock()
-        try:
-            box.add(message)
-            box.flush()
-        finally:
-            box.unlock()
-            box.close()
+        with _MBOX_WRITERS:  # the mbox's fcntl lock keeps other processes out, not other threads of this one
+            box = mailbox.mbox(str(self.path))
+            try:
+                box.lock()
+                try:
+                    box.add(message)
+                    box.flush()
+                finally:
+                    box.unlock()
+            finally:
+                box.close()  # whatever failed above: no file is left open
 
 
 def mail_folder(app: Flask) -> Path:
