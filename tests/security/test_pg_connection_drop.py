@@ -33,8 +33,11 @@ pytestmark = [
 
 @pytest.fixture
 def admin_engine(app) -> Iterator[Engine]:  # noqa: ANN001
-    """A connection outside the app's pool, as the operator's psql would be."""
-    engine = create_engine(db.engine.url.render_as_string(hide_password=False), poolclass=NullPool)
+    """A connection outside the app's pool, as the operator's psql would be. In autocommit: PostgreSQL reads
+    pg_stat_activity once per transaction, so inside one a backend that was still exiting at the first look stays
+    "alive" however long one waits (the cause of this test's rare failures under load)."""
+    engine = create_engine(db.engine.url.render_as_string(hide_password=False), poolclass=NullPool,
+                           isolation_level="AUTOCOMMIT")
     yield engine
     engine.dispose()
 
@@ -43,7 +46,7 @@ def _terminate(admin_engine: Engine, pids: list[int]) -> None:
     """Terminate the backends and wait until they are gone, so the next statement on them surely fails."""
     with admin_engine.connect() as connection:
         for _ in range(200):
-            # Asked again each round: under load a backend has been seen to outlive one request by seconds.
+            # Asked again each round: a backend busy in a statement exits only when it next checks for signals.
             for pid in pids:
                 connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
             alive = connection.execute(text("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(:pids)"),
