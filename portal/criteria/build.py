@@ -214,6 +214,7 @@ class SetBuilder:
                     else None,
                     description=c.get("description", "").strip(),
                     question_ids=tuple(sorted(when.questions())) if when else (),
+                    indicators=tuple(" ".join(text.split()) for text in c.get("indicators", ())),
                 )
             )
         return criteria
@@ -313,9 +314,15 @@ class SetBuilder:
         return ordered
 
     def _digest(self, questions: dict[str, dict], lists_used: set[str], translations: dict[str, dict]) -> str:
-        """Everything but the examples: the file (its translations included), the shared questions and lists it
-        uses, and those shared questions' translations. A set without translations keeps its digest."""
+        """Everything but the examples and the criteria's indicators: the file (its translations included), the
+        shared questions and lists it uses, and those shared questions' translations. A set without translations
+        keeps its digest. Indicators only point reviewers to passages and never change a screening, so adding or
+        rewording them keeps the digest (and the version) as it was."""
         content = {k: v for k, v in self.data.items() if k != "examples"}
+        content["criteria"] = [
+            {key: value for key, value in criterion.items() if key != "indicators"}
+            for criterion in self.data["criteria"]
+        ]
         content["questions"] = [questions[qid] for qid in sorted(questions)]
         shared_texts = {
             language: {

@@ -70,6 +70,7 @@ class Criterion:
     human_judgment: HumanJudgment | None = None
     description: str = ""
     question_ids: tuple[str, ...] = ()  # the questions `when` looks at, sorted once at load
+    indicators: tuple[str, ...] = ()  # public-policy phrases for the consistency check; outside the digest
 
 
 @dataclass(frozen=True, slots=True)
