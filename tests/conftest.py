@@ -37,6 +37,10 @@ BACKEND_INDEPENDENT = (
     "tests/reports/test_report_charts.py",
     "tests/api/test_readme_examples.py", "tests/api/test_docs.py",
     "tests/test_layering.py", "tests/security/test_static_gates.py",
+    # The consistency check's pure parts (the matchers, passages, candidates, the evaluation set); test_checks.py,
+    # which goes through the database, runs on both.
+    "tests/consistency/test_semantic.py", "tests/consistency/test_lexical.py", "tests/consistency/test_passages.py",
+    "tests/consistency/test_candidates.py", "tests/consistency/test_evaluation.py",
 )
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -92,6 +96,7 @@ def _make_app(url: str, instance: Path, **overrides: object) -> Flask:
         "API_RATE_LIMIT": "100000 per minute",  # crawls and sweeps call the API hundreds of times; tests/api tests it
         # Tests send notification e-mail when they mean to (tests/notifications), not after every request.
         "MAIL_SEND_AFTER_REQUEST": False,
+        "CONSISTENCY_MATCHER": "lexical",  # a model load per test process would cost seconds; test_semantic.py asks
     }
     config.update(overrides)
     return create_app(config)
