@@ -111,8 +111,11 @@ def anchor_blueprint() -> Blueprint:
     def page() -> str:
         from flask_login import current_user
 
+        from portal.consistency.queries import latest_checks
+
         rows, committees = anchor_rows(current_user)
-        return render_template("routing/queue.html", rows=rows, committees=committees)
+        checks = latest_checks([proposal.versions[-1].id for proposal, _results, _proposed in rows])
+        return render_template("routing/queue.html", rows=rows, committees=committees, checks=checks)
 
     return anchor
 

@@ -77,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.auth import language_views, mfa_views, reset_views, token_views  # noqa: F401 - routes on auth.bp
     from portal.auth.views import bp as auth_bp
     from portal.committees.views import bp as committees_bp
+    from portal.consistency.views import bp as consistency_bp
     from portal.decisions import export_views, monitoring_views, record_views  # noqa: F401 - on decisions.bp
     from portal.decisions.views import bp as decisions_bp
     from portal.home.views import bp as home_bp
@@ -97,7 +98,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (home_bp, auth_bp, admin_bp, proposals_bp, screenings_bp, committees_bp, routing_bp, reviews_bp,
                       revisions_bp, decisions_bp, meetings_bp, records_bp, jobs_bp, audit_bp,
-                      whatif_bp, reports_bp, notifications_bp):
+                      whatif_bp, reports_bp, notifications_bp, consistency_bp):
         app.register_blueprint(blueprint)
     from portal.api.views import init_api
 
@@ -108,6 +109,7 @@ def _register_cli(app: Flask) -> None:
     from portal.audit.commands import audit_cli
     from portal.auth.commands import users_cli
     from portal.backup.commands import backup_cli
+    from portal.consistency.commands import consistency_cli
     from portal.decisions import commands as decision_commands  # noqa: F401 - adds `records export`
     from portal.demo.commands import demo_cli
     from portal.institutions.commands import institutions_cli
@@ -118,5 +120,5 @@ def _register_cli(app: Flask) -> None:
     from portal.reports.commands import reports_cli
 
     for group in (audit_cli, backup_cli, users_cli, institutions_cli, demo_cli, records_cli, reports_cli, jobs_cli,
-                  notify_cli, clocks_cli):
+                  notify_cli, clocks_cli, consistency_cli):
         app.cli.add_command(group)

@@ -78,6 +78,10 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_BACKOFF_SECONDS": [60, 300, 1800, 7200, 21600],  # before the 2nd, 3rd ... attempt
     "MAIL_SENDING_LEASE_SECONDS": 300,  # a claim older than this is a sender that died: another takes it over
     "MAIL_SEND_AFTER_REQUEST": True,  # send (or queue a send) once a request that notified has answered
+    # Consistency checks (PORTAL_CONSISTENCY_MATCHER): "auto" compares with sentence embeddings when the `semantic`
+    # extra is installed and with words otherwise; "lexical" or "semantic" choose one (semantic without the extra
+    # falls back to lexical, and the check says so).
+    "CONSISTENCY_MATCHER": "auto",
     # Governance reports: a count below this shows as "<N" to a cross-institution reader (PORTAL_REPORT_SMALL_CELL).
     "REPORT_SMALL_CELL": 5,
 }

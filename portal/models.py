@@ -5,6 +5,7 @@ from portal.auth.models import Invitation, PasswordReset, RecoveryCode, User, Us
 from portal.auth.token_models import ApiToken
 from portal.committees.models import Committee, CommitteeMember
 from portal.conflicts.models import ConflictDeclaration
+from portal.consistency.models import ConsistencyCheck, PossibleInconsistency
 from portal.decisions.models import Appeal, Condition, Decision, DecisionSignature, RegulatoryClock
 from portal.institutions.models import Department, Institution
 from portal.jobs.models import Job
@@ -27,6 +28,7 @@ __all__ = [
     "ApiToken",
     "Notification", "Reminder",
     "Job",
+    "ConsistencyCheck", "PossibleInconsistency",
     "GovernanceScope",
     "Appeal", "Condition", "Decision", "DecisionSignature", "RegulatoryClock",
     "AgendaItem", "Attendance", "Meeting", "Recusal", "Vote",

@@ -181,3 +181,29 @@ def test_seed_fills_inboxes_and_sends_the_due_email_to_the_demo_mbox(app):
     assert to_investigator and all(m["Message-ID"] and m["Subject"] for m in to_investigator)
     assert "Dear Dr Amara Okafor," in to_investigator[0].get_body(("plain",)).get_content()
     assert not [m for m in messages if m["To"].addresses[0].addr_spec == chair.email]
+
+
+def test_seed_shows_a_possible_inconsistency_on_the_triage_queue_and_the_proposal(app):
+    """The wastewater proposal's answers deny any listed agent; its aims mention a regulated one. The coordinator
+    sees the count on the triage queue and the passage on the proposal; its investigator sees neither."""
+    from portal.consistency.models import ConsistencyCheck
+    from portal.jobs.models import DONE, QUEUED, Job
+
+    _seed(app)
+    assert db.session.scalar(select(func.count(Job.id)).where(Job.kind == "consistency_check",
+                                                              Job.state == QUEUED)) == 0
+    wastewater = db.session.scalar(select(Proposal).where(Proposal.title.startswith("Wastewater monitoring")))
+    check = db.session.scalars(select(ConsistencyCheck).where(ConsistencyCheck.proposal_id == wastewater.id)).one()
+    assert check.state == DONE and check.finding_count >= 1
+    assert any("regulated agent or toxin" in f.passage for f in check.findings)
+
+    coordinator = app.test_client()
+    sign_in(coordinator, "coordinator@northbridge.example", DEMO_PASSWORD)
+    queue = coordinator.get("/triage").get_data(as_text=True)
+    row = queue.split("Wastewater monitoring")[1].split("</tr>")[0]
+    assert "possible inconsistenc" in row
+    page = coordinator.get(f"/proposals/{wastewater.id}").get_data(as_text=True)
+    assert "Possible inconsistencies" in page and "regulated agent or toxin" in page
+    investigator = app.test_client()
+    sign_in(investigator, "investigator@northbridge.example", DEMO_PASSWORD)
+    assert "Possible inconsistencies" not in investigator.get(f"/proposals/{wastewater.id}").get_data(as_text=True)

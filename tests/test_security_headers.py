@@ -12,10 +12,13 @@ from pathlib import Path
 import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from portal.auth.operations import find_user_by_email
 from portal.demo.seed import DEMO_PASSWORD, DEMO_USERS
+from portal.extensions import db
+from portal.jobs.models import Job
 from portal.security import CONTENT_SECURITY_POLICY
 from tests.api.conftest import bearer, token_for
 from tests.conftest import CSRF_META
@@ -125,7 +128,8 @@ def test_every_page_type_carries_the_security_headers(seeded):
 def test_files_exports_and_json_carry_them_too(seeded):
     """Downloads the sweep reaches, named: a record's JSON, its PDF and the bulk export's ZIP."""
     governance = https_client(seeded, "governance@northbridge.example")
-    decision, job = _ids("decisions")[0], _ids("jobs")[0]
+    decision = _ids("decisions")[0]
+    job = db.session.scalar(select(Job.id).where(Job.kind == "record_export").order_by(Job.id))
     for url, kind in ((f"/decisions/{decision}/record.json", "application/json"),
                       (f"/decisions/{decision}/record.pdf", "application/pdf"),
                       (f"/jobs/{job}/download", "application/zip")):

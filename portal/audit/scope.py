@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from portal.audit.models import AuditEvent
 from portal.auth.models import Invitation, User
 from portal.committees.models import Committee
+from portal.consistency.models import ConsistencyCheck
 from portal.decisions.models import Appeal, Condition, Decision, RegulatoryClock
 from portal.institutions.models import Department
 from portal.jobs.models import Job
@@ -27,7 +28,7 @@ from portal.revisions.models import RevisionRequest
 _PROPOSAL_OF = {
     model.__tablename__: model
     for model in (Attachment, ProposalVersion, Decision, Condition, RegulatoryClock, Assignment, Review,
-                  RevisionRequest)
+                  RevisionRequest, ConsistencyCheck)
 }
 
 

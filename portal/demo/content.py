@@ -30,6 +30,15 @@ DEMO_PROFILES: dict[str, dict] = {
         "agents.groups": ["none_of_these"],
     },
 }
+# A sentence that the consistency check flags (portal.consistency): the wastewater proposal's answers say it works
+# with no listed agent, its aims say the samples may hold regulated ones. Fictional, in the policy's own words.
+DEMO_TEXT_ADDITIONS: dict[str, dict[str, str]] = {
+    "Wastewater monitoring of antimicrobial resistance trends": {
+        "aims": " 4. Report to the review office when samples may contain a regulated agent or toxin, so that it "
+                "can follow up.",
+    },
+}
+
 DEMO_PASSWORD = "northbridge-demo-2026"  # noqa: S105 - printed for the demo on purpose
 
 
@@ -70,7 +79,7 @@ _FULL = {
 
 
 def _text(title: str, topic: str) -> dict[str, str]:
-    return {
+    text = {
         "title": title,
         "lay_summary": f"This fictional demonstration project studies {topic}. It exists only to show "
         "how the portal handles a proposal.",
@@ -79,6 +88,9 @@ def _text(title: str, topic: str) -> dict[str, str]:
         "methods_summary": "A desk review of published literature and policy documents, interviews with "
         "practitioners, and a structured comparison. No laboratory protocols are involved.",
     }
+    for field, addition in DEMO_TEXT_ADDITIONS.get(title, {}).items():
+        text[field] += addition
+    return text
 
 
 # (PI index, title, topic, what happens: draft | incomplete | submitted | amended N | withdrawn | withdrawn-after)

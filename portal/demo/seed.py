@@ -14,6 +14,7 @@ from portal.clock import shifted
 from portal.committees import operations as committees
 from portal.committees.kinds import MemberRole
 from portal.demo.answers import demo_answers
+from portal.demo.consistency import run_seeded_checks
 from portal.demo.content import (
     _FULL,
     DEMO_INACTIVE_SETS,
@@ -55,8 +56,10 @@ def seed_demo() -> list[DemoUser]:
     with shifted(-STORY_STARTS):
         institution, users = _seed_people_and_proposals()
         db.session.flush()
+        run_seeded_checks()  # before the reviews, which record the check their reviewers saw
     _seed_decisions(users)
     _seed_triage(institution, coordinator=users[5])
+    run_seeded_checks()  # the versions the stories submitted since
     _seed_review(users)
     _seed_reports(institution, users)
     _seed_whatif(users)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from portal.jobs.registry import kind_of
+
 if TYPE_CHECKING:
     from portal.auth.models import User
     from portal.jobs.models import Job
@@ -11,4 +13,4 @@ if TYPE_CHECKING:
 
 def can_view_job(user: User | None, job: Job) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active
-                and job.owner_id == user.id)
+                and job.owner_id == user.id and kind_of(job.kind).shown_to_owner)

@@ -20,6 +20,9 @@ Work = Callable[["Job", Callable[[int, str], None]], tuple[str, str]]  # (job, p
 class JobKind:
     work: str  # "module:function"
     results_folder: str  # under the instance folder; files of one job are named job-<id>-…
+    # Shown to its owner on /jobs/<id>. A job the portal runs on someone's behalf but for others to read (the
+    # consistency check of a submission: its findings are for the reviewers) has no page of its own.
+    shown_to_owner: bool = True
 
     def function(self) -> Work:
         module, name = self.work.split(":")
@@ -29,6 +32,7 @@ class JobKind:
 KINDS: dict[str, JobKind] = {
     "record_export": JobKind("portal.decisions.export:export_records", "exports"),
     "whatif": JobKind("portal.reports.whatif_job:run_whatif", "whatif"),
+    "consistency_check": JobKind("portal.consistency.job:run_check", "consistency", shown_to_owner=False),
 }
 
 

@@ -12,6 +12,7 @@ from portal.audit.operations import record
 from portal.auth.models import User
 from portal.auth.roles import Role
 from portal.clock import utcnow
+from portal.consistency.scheduling import schedule_check
 from portal.criteria.model import CriteriaSet
 from portal.errors import InvalidTransitionError
 from portal.extensions import db
@@ -185,7 +186,11 @@ def submit_proposal(
     signature and each screening."""
     done = submit(proposal, actor=actor, password=password, printed_name=printed_name, attested=attested,
                   criteria_sets=criteria_sets)
-    record(f"proposal.{done.step.value}", actor=actor, target=proposal, data=done.facts())
+    facts = done.facts()
+    if done.screenings:
+        # The text is compared with what the answers denied, after the commit and off the page (a job).
+        facts["consistency_check"] = schedule_check(done.version, requested_by=actor).id
+    record(f"proposal.{done.step.value}", actor=actor, target=proposal, data=facts)
     _notify_submitted(proposal, done.version.number, resubmitted=done.step == Step.AMEND)
     return done.version
 

@@ -12,6 +12,8 @@ from flask_login import current_user, login_required
 from portal.audit.canonical import sha256_hex
 from portal.audit.denials import deny_access
 from portal.auth.operations import find_user_by_email
+from portal.consistency.permissions import can_request_check, can_see_inconsistencies
+from portal.consistency.queries import latest_check
 from portal.decisions.queries import decisions_for
 from portal.errors import PortalError
 from portal.extensions import db
@@ -19,7 +21,7 @@ from portal.proposals import operations as ops
 from portal.proposals import permissions as can
 from portal.proposals.completeness import unanswered_screening_questions
 from portal.proposals.display import display_value, missing_items
-from portal.proposals.fields import FIELDS, TEAM_ROLE_LABELS
+from portal.proposals.fields import FIELD_BY_NAME, FIELDS, TEAM_ROLE_LABELS
 from portal.proposals.forms import (
     AttachmentForm,
     CollaboratorForm,
@@ -32,6 +34,7 @@ from portal.proposals.forms import (
 from portal.proposals.models import Proposal
 from portal.proposals.snapshot import latest_snapshot, take_snapshot
 from portal.proposals.states import EDIT_STEPS, Step
+from portal.reviews.queries import routed_committees
 from portal.revisions import operations as revisions
 from portal.revisions.queries import open_request, requests_for
 from portal.screenings.queries import active_sets_for, screenings_for_version
@@ -41,6 +44,9 @@ from portal.signatures.signing import SignatureRefused
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 
 Check = Callable[[object, Proposal], bool]
+
+
+FIELD_LABELS = {name: spec.label for name, spec in FIELD_BY_NAME.items()}
 
 
 def load_proposal(proposal_id: int, allowed: Check = can.can_view_proposal) -> Proposal:
@@ -110,7 +116,18 @@ def detail(proposal_id: int):  # noqa: ANN201
         attachment_form=AttachmentForm(),
         can=can,
         team_roles=TEAM_ROLE_LABELS,
+        **consistency_context(proposal),
     )
+
+
+def consistency_context(proposal: Proposal) -> dict[str, object]:
+    """The possible inconsistencies panel, for those who may see it (never the investigators)."""
+    if not proposal.version_count or can.is_on_team(current_user, proposal):
+        return {"shows_consistency": False}
+    if not can_see_inconsistencies(current_user, proposal, routed_committees(proposal.id)):
+        return {"shows_consistency": False}
+    return {"shows_consistency": True, "consistency_check": latest_check(proposal.versions[-1].id),
+            "can_request_check": can_request_check(current_user, proposal), "field_labels": FIELD_LABELS}
 
 
 @bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])

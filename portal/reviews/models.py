@@ -112,6 +112,9 @@ class Review(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
+    # The consistency check the reviewer was shown (the version's latest finished one when the review was saved):
+    # its findings pointed to passages; the review records that it was there, not that it decided anything.
+    consistency_check_id: Mapped[int | None] = mapped_column(ForeignKey("consistency_checks.id"))
     # Optimistic locking: a save based on an older copy is refused with "changed since you opened it".
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
 

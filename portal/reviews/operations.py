@@ -14,6 +14,7 @@ from portal.clock import utcnow
 from portal.committees.models import Committee
 from portal.conflicts.declarations import add_declaration
 from portal.conflicts.queries import reasons_for
+from portal.consistency.queries import latest_finished_check
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.i18n.marks import N_, Label, Labels, english_ngettext
@@ -230,6 +231,8 @@ def save_review(
         problems = submission_problems(items, values.assessments, values.judgments, recommendation)
         if problems:
             raise ReviewIncomplete(problems)
+    # The check the review form showed; read before the review changes (a query would flush it half-written).
+    shown = latest_finished_check(assignment.version_id)
     if review is None:
         review = Review(
             assignment=assignment,
@@ -248,6 +251,7 @@ def save_review(
     review.updated_at = utcnow()
     if submit:
         review.state, review.submitted_at = SUBMITTED, review.updated_at
+    review.consistency_check_id = shown.id if shown is not None else None
     db.session.flush()  # raises StaleDataError if another save landed between our check and this write
     # Targeted at the review; the data names no text, since the audit log is read more widely than reviews.
     record(
@@ -259,6 +263,9 @@ def save_review(
             "version": assignment.version.number,
             "committee_id": review.committee_id,
             "recommendation": recommendation,
+            "consistency_check": (
+                {"id": shown.id, "matcher": shown.matcher, "findings": shown.finding_count} if shown else None
+            ),
         },
     )
     return review

@@ -11,11 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.conflicts.forms import DeclareConflictForm
+from portal.consistency.permissions import can_see_inconsistencies
+from portal.consistency.queries import latest_check
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.i18n.marks import N_
 from portal.proposals.models import Proposal
-from portal.proposals.views import load_proposal
+from portal.proposals.views import FIELD_LABELS, load_proposal
 from portal.reviews import operations as ops
 from portal.reviews.forms import ReviewForm, review_values, values_of
 from portal.reviews.models import ACTIVE, Assignment, Recommendation
@@ -80,6 +82,11 @@ def _form_page(
         ADVICE=ADVICE,
         Recommendation=Recommendation,
         conflict_form=conflict_form or DeclareConflictForm(formdata=None),
+        # The reviewer may read it (portal.consistency.permissions: the routed committees' members); saving the
+        # review records the check shown (reviews.operations.save_review).
+        consistency_check=latest_check(assignment.version_id)
+        if can_see_inconsistencies(current_user, proposal, routed_committees(proposal.id)) else None,
+        field_labels=FIELD_LABELS,
     ), status
 
 

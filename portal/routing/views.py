@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from portal.consistency.queries import latest_checks
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.proposals.views import load_proposal
@@ -29,7 +30,9 @@ def queue():  # noqa: ANN201
     for proposal, results in triage_queue(current_user):
         proposed, _kinds = proposed_committees(results, committees)
         rows.append((proposal, results, proposed))
-    return render_template("routing/queue.html", rows=rows, committees=committees)
+    # One statement for the whole queue: each check carries its count of possible inconsistencies.
+    checks = latest_checks([proposal.versions[-1].id for proposal, _results, _proposed in rows])
+    return render_template("routing/queue.html", rows=rows, committees=committees, checks=checks)
 
 
 @bp.route("/proposals/<int:proposal_id>/triage", methods=["GET", "POST"])

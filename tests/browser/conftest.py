@@ -99,6 +99,7 @@ def serving_the_demo(template_db: TemplateDatabase, tmp_path: Path) -> Iterator[
             "INSTANCE_PATH": str(instance),
             "ATTACHMENT_DIR": str(instance / "attachments"),
             "RATELIMIT_STORAGE_URI": "memory://",
+            "CONSISTENCY_MATCHER": "lexical",  # as in every test but test_semantic.py: no model load per seed
         }
     )
     limiter.reset()

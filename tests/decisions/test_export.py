@@ -46,7 +46,7 @@ def test_export_makes_a_zip_of_records_that_verify_with_an_index(app, world, fin
     client = client_for(app, world.coordinator)
     response = post(client, "/decisions/export", {"decision_id": [str(final.id), "99999", "x"]})
     assert response.status_code == 302
-    job = db.session.scalar(select(Job))
+    job = db.session.scalar(select(Job).where(Job.kind == "record_export"))
     assert (job.state, job.total, job.done) == ("done", 1, 1)
     page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
     assert "1 decision records exported." in page and "<progress" in page and "Download the ZIP" in page
@@ -65,7 +65,7 @@ def test_export_makes_a_zip_of_records_that_verify_with_an_index(app, world, fin
 def test_nothing_ticked_is_refused_with_a_message(app, world, final):  # noqa: F811
     response = post(client_for(app, world.coordinator), "/decisions/export", {})
     assert response.status_code == 400 and "Tick at least one decision" in response.get_data(as_text=True)
-    assert db.session.scalars(select(Job)).all() == []
+    assert db.session.scalars(select(Job).where(Job.kind == "record_export")).all() == []
 
 
 def test_a_conflict_declared_after_asking_takes_the_record_out(app, world, final):  # noqa: F811
@@ -121,7 +121,7 @@ def _failed_export(client, decision_id: int) -> tuple[Job, str]:  # noqa: ANN001
     response = post(client, "/decisions/export", {"decision_id": [str(decision_id)]})
     assert response.status_code == 302
     db.session.expire_all()
-    job = db.session.scalar(select(Job))
+    job = db.session.scalar(select(Job).where(Job.kind == "record_export"))
     page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
     return job, page
 

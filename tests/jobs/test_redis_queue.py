@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -115,7 +116,7 @@ def _burst(app, **extra: str) -> str:  # noqa: ANN001
 
 def _the_job() -> Job:
     db.session.expire_all()
-    job = db.session.scalar(select(Job))
+    job = db.session.scalar(select(Job).where(Job.kind == "record_export"))
     db.session.commit()
     return job
 
@@ -186,7 +187,10 @@ def test_a_job_whose_worker_is_killed_mid_way_is_run_again_and_completed_once(ap
 
     # The new worker finds the job stuck in `running` (its lease made 0 s here; an hour by default) and runs it again.
     output = _burst(app, PORTAL_JOBS_LEASE_SECONDS="0")
-    assert f"1 stale job(s) queued again: {job_id}." in output
+    # (The world's consistency check, scheduled by a submission made outside a request and never started, is
+    # stale too and goes with it: what the sweep is for.)
+    stale = re.search(r"stale job\(s\) queued again: ([\d, ]+)\.", output)
+    assert stale and str(job_id) in stale.group(1).split(", "), output
 
     job = _the_job()
     assert (job.state, job.done) == ("done", 1)

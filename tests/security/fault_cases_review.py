@@ -39,6 +39,11 @@ def _triage(_client: FlaskClient) -> Request:
         "triage-reason": "The committee asked to see studies of provider guidance."}
 
 
+@case("consistency.check_again")
+def _check_again(_client: FlaskClient) -> Request:
+    return f"/proposals/{proposal(CUSTOMER_SCREENING).id}/consistency/check", {}
+
+
 # -- reviews and revisions (the proposal in review: the reviewer has a draft, the community member nothing yet) --
 
 def _assignment_of(email: str):  # noqa: ANN202 - an Assignment

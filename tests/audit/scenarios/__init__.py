@@ -30,7 +30,7 @@ class Scenario:
 
 SCENARIOS: dict[str, Scenario] = {}
 MODULES = ("accounts", "committees", "proposals", "reviews", "meetings", "decisions", "whatif", "report_scopes",
-           "notifications")
+           "notifications", "consistency")
 
 
 def call(*args: Any, **kwargs: Any) -> Call:
