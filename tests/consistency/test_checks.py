@@ -47,6 +47,11 @@ NEUTRAL = "The team will write a data management plan and train new staff in the
 
 @pytest.fixture
 def world(app, factory):
+    return make_world(factory)
+
+
+def make_world(factory) -> dict:
+    """An institution applying the 2024 US policy, its review entity (a chair and a reviewer), a coordinator."""
     institution = factory.institution()
     set_criteria_set_active(institution, all_sets()["usg-durc-pepp-2024"], True, actor=None)
     ire = create_committee(institution_id=institution.id, actor=None, settings={

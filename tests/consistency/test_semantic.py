@@ -142,3 +142,23 @@ def test_find_inconsistencies_flags_the_passage_that_paraphrases_a_denied_criter
     findings = find_inconsistencies(passages, [denied], matcher)
     assert [(f.passage, f.indicator) for f in findings] == [(passages[1], INDICATORS[0])]
     assert matcher.threshold <= findings[0].similarity <= 1
+
+
+@pytest.fixture
+def app_config() -> dict[str, object]:
+    return {"CONSISTENCY_MATCHER": "semantic"}
+
+
+def test_the_job_checks_a_submission_with_the_semantic_matcher_when_it_is_asked_for(
+    matcher: SemanticMatcher, app: Any, factory: Any
+) -> None:
+    """The portal's own path: submitted through the page, checked by the job after the request, stored with the
+    semantic matcher's name and model version; the paraphrase is found."""
+    from tests.consistency.test_checks import NEUTRAL, _check_of, _submitted, make_world
+
+    proposal, _pi = _submitted(app, factory, make_world(factory),
+                               f"{NEUTRAL} The team will assess whether the isolate is a pathogen with pandemic "
+                               "potential.")
+    check = _check_of(proposal)
+    assert (check.state, check.matcher, check.matcher_version) == ("done", "semantic", matcher.version)
+    assert any(f.criterion_id == "c2_ppp" and "pandemic potential" in f.passage for f in check.findings)
